@@ -1,0 +1,83 @@
+"""The `docgen` command and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from docgen.classify import classify, load_rules
+from docgen.config import Settings
+from docgen.errors import DocgenError, QuarantineError
+from docgen.parse import parse_message
+
+
+def _eml_files(paths: list[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        files.extend(sorted(path.glob("*.eml")) if path.is_dir() else [path])
+    return files
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(args.data)
+    rules = load_rules(settings.rules)
+    for path in _eml_files(args.paths):
+        try:
+            result = classify(parse_message(path.read_bytes()), rules)
+        except QuarantineError as exc:
+            record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True,
+                      "quarantine": exc.reason, "fields": {}, "reasons": [f"quarantined: {exc.reason}"]}
+        else:
+            record = {"file": path.name, "type": result.type, "v_nummers": list(result.v_nummers),
+                      "triage": result.triage, "fields": result.fields,
+                      "reasons": list(result.reasons) + [f"triage: {r}" for r in result.triage_reasons]}
+            if args.explain:
+                _explain(path, result)
+                continue
+        if args.explain:
+            print(f"{path.name}: quarantined — {record['quarantine']}")
+        else:
+            print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def _explain(path: Path, result) -> None:
+    print(f"{path.name}: {result.type}" + (f" for V-nummer {', '.join(result.v_nummers)}" if result.v_nummers else ""))
+    for line in result.trace:
+        print(f"  {line}")
+    if result.triage:
+        for reason in result.triage_reasons:
+            print(f"  → triage: {reason}")
+    else:
+        print("  → no triage: a letter may be drafted")
+    if result.fields:
+        print("  fields: " + ", ".join(f"{k}={v}" for k, v in result.fields.items()))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("classify", help="classify .eml files and print one JSON line per message")
+    p.add_argument("paths", nargs="+", help=".eml files or folders of them")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object per line (the default output)")
+    p.add_argument("--explain", action="store_true", help="say which rules fired and why, in words")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.set_defaults(func=cmd_classify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        return args.func(args)
+    except DocgenError as exc:
+        print(f"docgen: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
