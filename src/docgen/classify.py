@@ -188,6 +188,9 @@ def _person(ex: extract.Extractors, spec: dict, texts: dict[str, str]) -> dict[s
     text = "\n\n".join(texts[k] for k in ("body", "forwarded", "attachments"))
     if "naam" in spec:
         name = extract.labelled_value(spec["naam"]["label"], text)
+        if not name and ex.name_before_v:
+            match = ex.name_before_v.search(text) or ex.name_before_v.search(texts["subject"])
+            name = " ".join(match.group("naam").split()) if match else None
         if name:
             out["naam"] = name
     if "geboortedatum" in spec:

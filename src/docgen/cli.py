@@ -5,13 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from docgen.classify import classify, load_rules
 from docgen.config import Settings
 from docgen.errors import DocgenError, QuarantineError
 from docgen.parse import parse_message
+from docgen.pipeline import Pipeline
+from docgen.sources.folder import FolderSource
+from docgen.watcher import drain, watch
+
+log = logging.getLogger("docgen")
 
 
 def _eml_files(paths: list[str]) -> list[Path]:
@@ -58,6 +65,38 @@ def _explain(path: Path, result) -> None:
         print("  fields: " + ", ".join(f"{k}={v}" for k, v in result.fields.items()))
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Process what is in the inbox folder now, then exit."""
+    settings = Settings.from_env(args.data)
+    pipeline = Pipeline(settings)
+    source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
+    if not source.folder.is_dir():
+        raise DocgenError(f"inbox folder {source.folder} does not exist")
+    handled = drain(pipeline, source)
+    pipeline.draft_due()
+    log.info("done: %d message(s) handled from %s", handled, source.folder)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Watch the inbox folder(s) until Ctrl-C or SIGTERM."""
+    settings = Settings.from_env(args.data)
+    pipeline = Pipeline(settings)
+    stop, wakeup = threading.Event(), threading.Event()
+
+    def _stop(signum, frame):
+        log.info("stopping (signal %d)", signum)
+        stop.set()
+        wakeup.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    folders = [Path(p) for p in (args.source or [args.inbox])]
+    watch(pipeline, folders, stop, poll_seconds=args.poll, wakeup=wakeup)
+    log.info("stopped")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,12 +107,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true", help="say which rules fired and why, in words")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("run", help="process the .eml files in an inbox folder once, then exit")
+    p.add_argument("--inbox", default="inbox", help="folder of .eml files (default ./inbox)")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--once", action="store_true", help="process what is there and exit (the default for run)")
+    p.add_argument("--keep", action="store_true", help="leave files in place instead of moving them to processed/")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("watch", help="watch the inbox folder and process every message dropped there")
+    p.add_argument("--inbox", default="inbox", help="folder to watch (default ./inbox, created if missing)")
+    p.add_argument("--source", action="append", help="a drop folder to watch (repeatable; replaces --inbox)")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
+    p.set_defaults(func=cmd_watch)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    for noisy in ("weasyprint", "fontTools", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
     except DocgenError as exc:

@@ -27,6 +27,7 @@ class Extractors:
     months: dict[str, int]
     parketnummer: Pattern
     fields: dict  # type → field → spec with compiled patterns
+    name_before_v: Pattern | None  # "van Kwame Owusu, V-nummer ..."
 
 
 def load_extractors(path: Path) -> Extractors:
@@ -41,6 +42,9 @@ def load_extractors(path: Path) -> Extractors:
         raise RuleError(p, None, f"missing section {exc}") from exc
     digits = r"(\d(?:[ .]?\d){9})(?![\d])"
     labels = alternation(v["labels"])
+    person = fields_doc.get("person", {}).get("naam", {})
+    name = r"(?-i:(?P<naam>\p{Lu}[\p{L}'’\-]+(?:\s+(?:(?:van|de|der|den|el|al|ter|ten)\s+)*\p{Lu}[\p{L}'’\-]+){0,4}))"
+    before = person.get("before_v_nummer")
     month_names = alternation(sorted(months, key=len, reverse=True))
     date_src = (r"(?<!\d)(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})-(\d{2})-(\d{2})|"
                 rf"(\d{{1,2}})\s+{month_names}\.?\s+(\d{{4}}))(?!\d)")
@@ -54,6 +58,7 @@ def load_extractors(path: Path) -> Extractors:
         months=months,
         parketnummer=compile_pattern(park, p, doc["parketnummer"].line),
         fields=_compile_fields(fields_doc, p),
+        name_before_v=compile_pattern(rf"(?:{before}){name}\s*,?\s*(?:\(\s*)?{labels}", p, v.line) if before else None,
     )
 
 
@@ -65,7 +70,7 @@ def _compile_fields(doc: dict, path: str) -> dict:
             line = getattr(spec, "line", None)
             compiled = {}
             for key, value in spec.items():
-                if key in ("label", "pattern", "before_v_nummer"):
+                if key in ("label", "pattern", "before_v_nummer"):  # before_v_nummer: see name_before_v
                     compiled[key] = compile_pattern(value, path, line)
                 elif key == "near":
                     compiled[key] = compile_pattern(alternation(value), path, line)
@@ -108,7 +113,7 @@ def parse_date(ex: Extractors, match) -> dt.date | None:
         if g[3]:
             return dt.date(int(g[3]), int(g[4]), int(g[5]))
         month_word = match.group(0).split()[1].rstrip(".").lower()
-        return dt.date(int(g[6]), ex.months[month_word], int(g[7]))
+        return dt.date(int(g[7]), ex.months[month_word], int(g[6]))
     except (ValueError, KeyError, IndexError):
         return None
 

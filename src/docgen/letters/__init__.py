@@ -1,0 +1,1 @@
+"""Letters: the data each letter needs, rendering to DOCX (docxtpl) and archival PDF (weasyprint)."""

@@ -1,0 +1,110 @@
+"""Wires the stages for one message: parse → classify → register → draft.
+
+The only place that catches broad errors per message: one message's failure never stops the rest,
+and nothing is lost (a message that cannot be handled is recorded in quarantine with its reason).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from docgen.classify import RuleSet, classify, load_rules
+from docgen.config import Settings
+from docgen.errors import DocgenError, QuarantineError
+from docgen.letters.catalogue import LETTERS
+from docgen.letters.context import letter_context
+from docgen.letters.render import render_letter
+from docgen.model import RawMessage
+from docgen.outbox import draft_paths, write_atomic
+from docgen.parse import Limits, parse_message
+from docgen.register.store import Store, sha256
+
+log = logging.getLogger("docgen")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    status: str  # classified | triage | quarantined | duplicate
+    type: str = ""
+    v_nummers: tuple[str, ...] = ()
+    message_id: str = ""
+    reason: str = ""
+    drafts: tuple[str, ...] = field(default=())
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, rules: RuleSet | None = None, store: Store | None = None,
+                 limits: Limits = Limits(), today: dt.date | None = None):
+        self.settings = settings
+        self.rules = rules or load_rules(settings.rules)
+        self.store = store or Store(settings.database)
+        self.limits = limits
+        self.today = today
+
+    def process(self, raw: RawMessage) -> Outcome:
+        digest = sha256(raw.data)
+        if self.store.known(digest):
+            return self._log(Outcome(raw.key, "duplicate"))
+        try:
+            msg = parse_message(raw.data, self.limits)
+        except QuarantineError as exc:
+            return self._quarantine(raw, digest, exc.reason)
+        except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
+            return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
+        result = classify(msg, self.rules)
+        recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
+                                     message_id=msg.message_id, received=msg.date, result=result)
+        if recorded.duplicate:
+            return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id))
+        drafted = self.draft_due()
+        status = "triage" if result.triage else "classified"
+        return self._log(Outcome(raw.key, status, result.type, result.v_nummers, msg.message_id,
+                                 "; ".join(result.triage_reasons), tuple(drafted)))
+
+    def draft_due(self) -> list[str]:
+        """Draft every letter whose trigger event has no draft yet, exactly once per trigger."""
+        written: list[str] = []
+        for letter in LETTERS:
+            for event in self.store.events_without_draft(letter.trigger, letter.name):
+                try:
+                    written.extend(self._draft(letter, event))
+                except DocgenError as exc:
+                    log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
+                              event.v_nummer, letter.name, event.id, exc)
+                except Exception as exc:  # the message is safely recorded; the draft is retried later
+                    log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
+                              event.v_nummer, letter.name, event.id, type(exc).__name__)
+        return written
+
+    def _draft(self, letter, event) -> list[str]:
+        events = self.store.events(event.v_nummer)
+        context = letter_context(event.v_nummer, event, events, self.today or dt.date.today())
+        template = self.settings.templates / f"{letter.name}.docx"
+        rendered = render_letter(template, context, letter.title)
+        sequence = self.store.count_drafts(event.v_nummer, letter.name) + 1
+        docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, sequence)
+        write_atomic(docx, rendered.docx)
+        write_atomic(pdf, rendered.pdf)
+        self.store.add_draft(event.v_nummer, letter.name, event.id, str(docx), str(pdf))
+        return [str(docx), str(pdf)]
+
+    def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:
+        folder = self.settings.quarantine
+        write_atomic(folder / f"{digest}.eml", raw.data)
+        write_atomic(folder / f"{digest}.reason.txt", f"{raw.source} {raw.key}\n{reason}\n".encode())
+        self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name, message_id="",
+                          received=None, result=None, quarantine=reason)
+        return self._log(Outcome(raw.key, "quarantined", reason=reason))
+
+    @staticmethod
+    def _log(outcome: Outcome) -> Outcome:
+        # One line per message: V-nummer, message-id and outcome; never message content.
+        log.info("message %s id=%s outcome=%s type=%s v_nummer=%s drafted=%s%s", outcome.key,
+                 outcome.message_id or "-", outcome.status, outcome.type or "-",
+                 ",".join(outcome.v_nummers) or "-", len(outcome.drafts),
+                 f" reason={outcome.reason}" if outcome.status in ("quarantined", "triage") else "")
+        return outcome
+

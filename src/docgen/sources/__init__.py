@@ -1,0 +1,1 @@
+"""Where messages come from: drop folders (watchdog) and, later, IMAP mailboxes."""

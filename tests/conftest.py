@@ -1,0 +1,71 @@
+"""Shared fixtures: the shared corpus (read at run time, never copied), loaded rules, a data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("DOCGEN_SHARED", ROOT.parent / "shared"))
+SAMPLE = SHARED / "corpus" / "sample"
+HOSTILE = SHARED / "corpus" / "hostile-sample"
+DOCGEN = [sys.executable, "-m", "docgen"]
+
+
+def labels(folder: Path, name: str = "labels.jsonl") -> list[dict]:
+    return [json.loads(line) for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def sample_labels() -> list[dict]:
+    if not SAMPLE.is_dir():
+        pytest.fail(f"the shared corpus is missing at {SAMPLE} (set DOCGEN_SHARED)")
+    return labels(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def rules():
+    from docgen.classify import load_rules
+
+    return load_rules(ROOT / "inbox_rules")
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from docgen.config import Settings
+
+    return Settings(data=tmp_path / "var", rules=ROOT / "inbox_rules", templates=ROOT / "templates")
+
+
+def run_docgen(*args: str, cwd: Path | None = None, timeout: float = 300, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([*DOCGEN, *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"docgen {' '.join(args)} exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def copy_messages(files: list[str], source: Path, inbox: Path) -> None:
+    inbox.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        shutil.copy(source / name, inbox / name)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def docx_text(path: Path) -> str:
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)

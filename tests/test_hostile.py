@@ -1,0 +1,54 @@
+"""Bad input gets a clear reason, nothing outside the data directory is written, the rest goes on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import HOSTILE, copy_messages, labels, run_docgen
+
+CASES = labels(HOSTILE, "hostile.jsonl") if HOSTILE.is_dir() else []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_hostile_message_is_processed_safely_or_quarantined(case, rules):
+    from docgen.classify import classify
+    from docgen.errors import QuarantineError
+    from docgen.parse import parse_message
+
+    data = (HOSTILE / case["file"]).read_bytes()
+    if case["expected"] == "quarantined":
+        with pytest.raises(QuarantineError) as info:
+            parse_message(data)
+        assert info.value.reason
+    else:
+        result = classify(parse_message(data), rules)
+        assert result.type == case["type"]
+        assert list(result.v_nummers) == case["v_nummers"]
+
+
+def test_a_run_over_hostile_mail_writes_only_inside_the_data_directory(tmp_path):
+    inbox, data, outside = tmp_path / "inbox", tmp_path / "var", tmp_path / "tmp"
+    copy_messages([c["file"] for c in CASES], HOSTILE, inbox)
+    before = {p for p in tmp_path.rglob("*")}
+    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert all(p.is_relative_to(data) or p.is_relative_to(inbox) for p in created)
+    assert not outside.exists()
+    quarantined = sorted((inbox / "quarantine").glob("*.eml"))
+    expected = sorted(c["file"] for c in CASES if c["expected"] == "quarantined")
+    assert [p.name for p in quarantined] == expected
+    for path in quarantined:  # each with its reason next to it
+        assert path.with_name(path.name + ".reason.txt").read_text().strip()
+    assert sorted(p.name for p in (inbox / "processed").glob("*.eml")) == sorted(
+        c["file"] for c in CASES if c["expected"] == "processed")
+
+
+def test_injected_template_code_stays_literal_in_the_classification(rules):
+    from docgen.classify import classify
+    from docgen.parse import parse_message
+
+    result = classify(parse_message((HOSTILE / "h23_inject_jinja.eml").read_bytes()), rules)
+    assert result.fields["naam"] == "Grace {{ 7*7 }} Mensah"
+    assert json.dumps(result.fields)  # plain data only
