@@ -25,7 +25,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+if [ ! -x .venv/bin/python ]; then
+  # Debian's own Python ships venv separately (python3-venv).
+  "$PY" -m venv .venv 2>/dev/null || {
+    rm -rf .venv
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv >&2 ||
+      { apt-get -q update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv >&2; }
+    "$PY" -m venv .venv
+  }
+fi
 stamp=.venv/.docgen-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test]' >&2
