@@ -59,8 +59,10 @@ def _explain(path: Path, result) -> None:
     if result.triage:
         for reason in result.triage_reasons:
             print(f"  → triage: {reason}")
+    elif result.type == "overig":
+        print("  → filed as overig: nothing to draft, no human needed")
     else:
-        print("  → no triage: a letter may be drafted")
+        print(f"  → handled automatically: registered as {result.type} for the case")
     if result.fields:
         print("  fields: " + ", ".join(f"{k}={v}" for k, v in result.fields.items()))
 

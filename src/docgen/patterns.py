@@ -54,5 +54,14 @@ def compile_patterns(value, path: str, line: int | None) -> tuple[Pattern, ...]:
     return tuple(compile_pattern(item, path, line) for item in items)
 
 
+def compile_any(value, path: str, line: int | None) -> Pattern:
+    """A list of patterns as one: each is checked on its own first (for a precise error), then
+    joined, so the text is scanned once instead of once per pattern."""
+    patterns = compile_patterns(value, path, line)
+    if len(patterns) == 1:
+        return patterns[0]
+    return compile_pattern(alternation([p.source for p in patterns]), path, line)
+
+
 def alternation(sources: list[str]) -> str:
     return "(?:" + "|".join(f"(?:{s})" for s in sources) + ")"

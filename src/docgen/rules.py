@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docgen.errors import RuleError
 from docgen.model import TYPES
-from docgen.patterns import Pattern, compile_patterns
+from docgen.patterns import Pattern, compile_any, compile_patterns
 from docgen.yamlfile import load_yaml
 
 SCOPES = ("subject", "body", "forwarded", "attachments", "attachment_name", "quoted", "content",
@@ -45,16 +45,15 @@ class Condition:
 @dataclass(frozen=True)
 class TextCondition(Condition):
     scope: str
-    patterns: tuple[Pattern, ...]
+    pattern: Pattern
+    sources: tuple[str, ...]
 
     def check(self, view):
-        text = view.texts.get(self.scope, "")
-        for pattern in self.patterns:
-            match = pattern.search(text)
-            if match:
-                found = " ".join(match.group(0).split())[:60]
-                return True, f"{_SCOPE_WORDS[self.scope]} contains {found!r}"
-        return False, f"{_SCOPE_WORDS[self.scope]} has none of {[p.source for p in self.patterns]}"
+        match = self.pattern.search(view.texts.get(self.scope, ""))
+        if match:
+            found = " ".join(match.group(0).split())[:60]
+            return True, f"{_SCOPE_WORDS[self.scope]} contains {found!r}"
+        return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}"
 
 
 @dataclass(frozen=True)
@@ -205,14 +204,15 @@ def _condition(raw, path: str, line: int | None) -> Condition:
     parts: list[Condition] = []
     for key, value in raw.items():
         if key in SCOPES:
-            parts.append(TextCondition(key, compile_patterns(value, path, line)))
+            sources = tuple(value) if isinstance(value, list) else (value,)
+            parts.append(TextCondition(key, compile_any(value, path, line), sources))
         elif key == "header":
             if not isinstance(value, dict):
                 raise RuleError(path, line, "header: expects a mapping of header name to pattern")
             parts.append(HeaderCondition(tuple(
                 (name, compile_patterns(p, path, line)[0]) for name, p in value.items())))
         elif key == "attachment_type":
-            parts.append(AttachmentTypeCondition(compile_patterns(value, path, line)))
+            parts.append(AttachmentTypeCondition((compile_any(value, path, line),)))
         elif key == "sender_role":
             if not isinstance(value, list) or not value:
                 raise RuleError(path, line, "sender_role: expects a list of roles")

@@ -9,18 +9,19 @@ import regex
 
 from docgen.errors import RuleError
 from docgen.model import CASE_TYPES, Message
-from docgen.patterns import Pattern, compile_patterns
+from docgen.patterns import Pattern, compile_any
 from docgen.yamlfile import load_yaml
 
 LAWYER = "advocaat"
+_DOMAIN_PARTS = regex.compile(r"[.\-_]")
 ANYONE = "anyone"
 
 
 @dataclass(frozen=True)
 class SenderBook:
     partners: dict[str, tuple[str, ...]]
-    claims: dict[str, tuple[Pattern, ...]]
-    lawyer: tuple[Pattern, ...]
+    claims: dict[str, Pattern]
+    lawyer: Pattern
     lookalike_words: frozenset[str]
     freemail: frozenset[str]
     trust: dict[str, frozenset[str]]
@@ -48,7 +49,7 @@ def load_senders(path: Path) -> SenderBook:
         if key not in doc:
             raise RuleError(p, getattr(doc, "line", None), f"missing {key!r}")
     partners = {role: tuple(d.lower() for d in domains) for role, domains in doc["partners"].items()}
-    claims = {role: compile_patterns(v, p, doc["claims"].line) for role, v in doc["claims"].items()}
+    claims = {role: compile_any(v, p, doc["claims"].line) for role, v in doc["claims"].items()}
     unknown = set(claims) - set(partners)
     if unknown:
         raise RuleError(p, doc["claims"].line, f"claims for roles that are not partners: {sorted(unknown)}")
@@ -64,7 +65,7 @@ def load_senders(path: Path) -> SenderBook:
     if missing:
         raise RuleError(p, doc["trust"].line, f"trust does not say who may send {sorted(missing)}")
     return SenderBook(
-        partners=partners, claims=claims, lawyer=compile_patterns(doc["lawyer"], p, None),
+        partners=partners, claims=claims, lawyer=compile_any(doc["lawyer"], p, None),
         lookalike_words=frozenset(w.lower() for w in doc["lookalike_words"]),
         freemail=frozenset(d.lower() for d in doc["freemail"]), trust=trust,
     )
@@ -81,10 +82,10 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
     domain = msg.sender_domain
     partner = partner_of(book, domain)
     verified = {partner} if partner else set()
-    claimed = {role for role, pats in book.claims.items() if any(p.search(msg.sender_name) for p in pats)}
+    claimed = {role for role, pattern in book.claims.items() if pattern.search(msg.sender_name)}
     signature = _signature(msg.body)
     roles = verified | claimed
-    if any(p.search(msg.sender_name) or p.search(signature) for p in book.lawyer) and not partner:
+    if not partner and (book.lawyer.search(msg.sender_name) or book.lawyer.search(signature)):
         roles.add(LAWYER)
     if partner:  # a partner forwarding a partner's message vouches for it
         for inner in msg.forwarded:
@@ -99,7 +100,7 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
         elif claimed:
             impostor = f"claims to be {'/'.join(sorted(claimed))} but writes from {domain}"
         elif domain in book.freemail:
-            signs = {r for r, pats in book.claims.items() if any(p.search(signature) for p in pats)}
+            signs = {role for role, pattern in book.claims.items() if pattern.search(signature)}
             if signs:
                 impostor = f"free-mail address signing as {'/'.join(sorted(signs))}"
     return Sender(frozenset(verified), frozenset(roles), impostor)
@@ -113,7 +114,7 @@ def trusted_for(book: SenderBook, sender: Sender, mtype: str) -> bool:
 
 
 def _looks_alike(book: SenderBook, domain: str) -> bool:
-    for token in regex.split(r"[.\-_]", domain):
+    for token in _DOMAIN_PARTS.split(domain):
         for word in book.lookalike_words:
             if token == word or (len(word) >= 5 and token.startswith(word)):
                 return True

@@ -40,32 +40,36 @@ def is_forward_subject(subject: str) -> bool:
     return bool(_FORWARD_SUBJECT.match(subject or ""))
 
 
+_BOUNDARY = re.compile(
+    "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in (
+        ("forward", _FORWARD_INTRO), ("reply", _REPLY_INTRO), ("separator", _SEPARATOR), ("header", _HEADER_FROM))),
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def split_history(text: str, subject: str = "") -> SplitText:
     """Split a body into new text, reply history and inline-forwarded content."""
-    lines = text.split("\n")
     forward = is_forward_subject(subject)
-    for i, line in enumerate(lines):
-        kind = _boundary(lines, i, forward)
-        if kind:
-            new = "\n".join(lines[:i]).strip()
-            rest = "\n".join(lines[i:]).strip()
-            if kind == "forward":
-                return SplitText(new, "", rest)
-            return SplitText(new, _strip_markers(rest), "")
+    for match in _BOUNDARY.finditer(text):
+        if match.lastgroup == "header" and not _date_line_follows(text, match.end()):
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        new, rest = text[:start].strip(), text[start:].strip()
+        if match.lastgroup == "forward" or forward:
+            return SplitText(new, "", rest)
+        return SplitText(new, _strip_markers(rest), "")
+    if ">" not in text:
+        return SplitText(text.strip(), "", "")
+    lines = text.split("\n")
     new_lines = [line for line in lines if not line.lstrip().startswith(">")]
     quoted_lines = [line for line in lines if line.lstrip().startswith(">")]
     return SplitText("\n".join(new_lines).strip(), _strip_markers("\n".join(quoted_lines)), "")
 
 
-def _boundary(lines: list[str], i: int, forward: bool) -> str | None:
-    line = lines[i]
-    if _FORWARD_INTRO.match(line):
-        return "forward"
-    if _REPLY_INTRO.match(line) or _SEPARATOR.match(line):
-        return "forward" if forward else "reply"
-    if _HEADER_FROM.match(line) and any(_HEADER_DATE.match(x) for x in lines[i + 1 : i + 4]):
-        return "forward" if forward else "reply"
-    return None
+def _date_line_follows(text: str, position: int) -> bool:
+    """Outlook's header block: "Van: ..." followed within a few lines by "Verzonden:"/"Sent:"."""
+    following = text[position:].split("\n", 4)[1:4]
+    return any(_HEADER_DATE.match(line) for line in following)
 
 
 def _strip_markers(text: str) -> str:
