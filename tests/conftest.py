@@ -69,3 +69,31 @@ def docx_text(path: Path) -> str:
         for row in table.rows:
             parts.extend(cell.text for cell in row.cells)
     return "\n".join(parts)
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("DOCGEN_TEST_POSTGRES_URL")
+    if not url and os.environ.get("CI"):
+        pytest.fail("CI must provide PostgreSQL: DOCGEN_TEST_POSTGRES_URL is not set (scripts/test.sh starts one)")
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """A fresh, empty register database of each kind."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "register.sqlite3")
+        return
+    admin = _postgres_admin_url()
+    if not admin:
+        pytest.skip("no PostgreSQL (set DOCGEN_TEST_POSTGRES_URL or run scripts/test.sh)")
+    import uuid
+
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield admin.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import HOSTILE, copy_messages, labels, run_docgen
+from conftest import HOSTILE, ROOT, copy_messages, labels, run_docgen
 
 CASES = labels(HOSTILE, "hostile.jsonl") if HOSTILE.is_dir() else []
 
@@ -52,3 +52,30 @@ def test_injected_template_code_stays_literal_in_the_classification(rules):
     result = classify(parse_message((HOSTILE / "h23_inject_jinja.eml").read_bytes()), rules)
     assert result.fields["naam"] == "Grace {{ 7*7 }} Mensah"
     assert json.dumps(result.fields)  # plain data only
+
+
+def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch, rules, tmp_path):
+    import datetime as dt
+    import socket
+
+    from docgen.classify import classify
+    from docgen.letters.context import letter_context
+    from docgen.letters.render import render_letter
+    from docgen.parse import parse_message
+    from docgen.register.store import Event
+
+    attempts = []
+
+    def refuse(self, address, *args, **kwargs):
+        attempts.append(address)
+        raise OSError("network access is not allowed in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    msg = parse_message((HOSTILE / "h22_html_ssrf.eml").read_bytes())
+    result = classify(msg, rules)
+    assert "169.254.169.254" not in msg.body and "passwd" not in msg.body
+    trigger = Event(1, result.v_nummers[0], "sepot", "2026-03-03", None, 1, {**result.fields, "naam": msg.body[:200]})
+    render_letter(ROOT / "templates" / "voornemen-intrekking.docx",
+                  letter_context(result.v_nummers[0], trigger, [trigger], dt.date(2026, 3, 4)), "t")
+    assert attempts == []

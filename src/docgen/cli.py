@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import json
 import logging
 import signal
@@ -15,6 +17,9 @@ from docgen.config import Settings
 from docgen.errors import DocgenError, QuarantineError
 from docgen.parse import parse_message
 from docgen.pipeline import Pipeline
+from docgen.register.procedure import assess
+from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
+from docgen.register.store import Store
 from docgen.sources.folder import FolderSource
 from docgen.watcher import drain, watch
 
@@ -99,6 +104,96 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _today(args) -> dt.date:
+    return dt.date.fromisoformat(args.today) if getattr(args, "today", None) else dt.date.today()
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    """Cases with state and next deadline, overdue first."""
+    store = Store(Settings.from_env(args.data).database_url)
+    today = _today(args)
+    cases, _ = load_cases(store, today)
+    print(f"{'V-nummer':<12} {'state':<22} {'next deadline':<24} {'due':<11} status")
+    for case in by_urgency(cases, today):
+        nxt = case.next_deadline()
+        flag = " (!)" if case.oddities else ""
+        print(f"{case.v_nummer:<12} {case.state:<22} {(nxt.name if nxt else '-'):<24} "
+              f"{(nxt.due.isoformat() if nxt else '-'):<11} {(nxt.status(today) if nxt else '-')}{flag}")
+    return 0
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    """One case's timeline, deadlines and oddities."""
+    store = Store(Settings.from_env(args.data).database_url)
+    today = _today(args)
+    events = store.events(args.v_nummer)
+    if not events:
+        raise DocgenError(f"no case with V-nummer {args.v_nummer} in the register")
+    case = assess(args.v_nummer, events, store.drafted_days(), today)
+    drafts = [{"letter": d["letter"], "docx": d["docx_path"], "pdf": d["pdf_path"], "created": d["created_at"]}
+              for d in store.drafts(args.v_nummer)]
+    data = {
+        "v_nummer": case.v_nummer, "state": case.state,
+        "events": [{"kind": e.kind, "date": e.event_date, "received": e.received, "message": e.message_id,
+                    "fields": e.fields} for e in case.events],
+        "deadlines": [{"name": d.name, "due": d.due.isoformat(), "kind": d.kind, "status": d.status(today),
+                       "basis": d.basis} for d in case.deadlines],
+        "oddities": list(case.oddities), "drafts": drafts,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(f"V-nummer {case.v_nummer} — state: {case.state}")
+    print("timeline:")
+    for e in data["events"]:
+        extra = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k in ("soort", "parketnummer", "weken"))
+        print(f"  {e['date'] or '?':<11} {e['kind']:<15} {extra}")
+    print("deadlines:")
+    for d in data["deadlines"]:
+        print(f"  {d['due']:<11} {d['name']:<24} {d['status']:<8} {d['basis']}")
+    for d in drafts:
+        print(f"draft: {d['letter']} ({d['created'][:10]}) {d['docx']}")
+    for odd in case.oddities:
+        print(f"odd: {odd}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The pilot's tables: lead time per step against target; counts per message type and state."""
+    store = Store(Settings.from_env(args.data).database_url)
+    start = dt.date.fromisoformat(args.date_from) if args.date_from else None
+    end = dt.date.fromisoformat(args.date_to) if args.date_to else None
+    cases, drafted = load_cases(store, _today(args))
+    steps = lead_times(cases, drafted, start, end)
+    types = type_counts(store.messages(), start, end)
+    states = state_counts(cases)
+    if args.csv:
+        out = csv.writer(sys.stdout)
+        out.writerow(["table", "name", "target", "average_working_days", "count", "within_target"])
+        for step in steps:
+            out.writerow(["lead_time", step.name, step.target,
+                          "" if step.average is None else f"{step.average:.1f}", len(step.durations),
+                          step.within_target])
+        for kind, counter in sorted(types.items()):
+            out.writerow(["messages", kind, "", "", counter["total"], ""])
+        for state, count in sorted(states.items()):
+            out.writerow(["cases", state, "", "", count, ""])
+        return 0
+    print(f"{'step':<44} {'target':<16} {'average':>8} {'count':>6} {'in target':>9}")
+    for step in steps:
+        avg = "-" if step.average is None else f"{step.average:.1f} wd"
+        print(f"{step.name:<44} {step.target:<16} {avg:>8} {len(step.durations):>6} {step.within_target:>9}")
+    print()
+    print(f"{'message type':<16} {'count':>6} {'triage':>7}")
+    for kind, counter in sorted(types.items()):
+        print(f"{kind:<16} {counter['total']:>6} {counter['triage']:>7}")
+    print()
+    print(f"{'case state':<24} {'count':>6}")
+    for state, count in sorted(states.items()):
+        print(f"{state:<24} {count:>6}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,6 +218,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("cases", help="cases with their state and next deadline, overdue first")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_cases)
+
+    p = sub.add_parser("case", help="one case's timeline, deadlines, drafts and oddities")
+    p.add_argument("v_nummer", help="the 10-digit V-nummer")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_case)
+
+    p = sub.add_parser("report", help="the pilot's tables: lead times per step, counts per type and state")
+    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD) of the period")
+    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD) of the period")
+    p.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -35,6 +35,11 @@ class Settings:
         return self.data / "docgen.sqlite3"
 
     @property
+    def database_url(self) -> str:
+        """PostgreSQL when DOCGEN_DATABASE_URL names one; else SQLite in the data directory."""
+        return os.environ.get("DOCGEN_DATABASE_URL") or str(self.database)
+
+    @property
     def outbox(self) -> Path:
         return self.data / "outbox"
 

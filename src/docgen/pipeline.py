@@ -40,7 +40,7 @@ class Pipeline:
                  limits: Limits = Limits(), today: dt.date | None = None):
         self.settings = settings
         self.rules = rules or load_rules(settings.rules)
-        self.store = store or Store(settings.database)
+        self.store = store or Store(settings.database_url)
         self.limits = limits
         self.today = today
 
@@ -80,15 +80,21 @@ class Pipeline:
         return written
 
     def _draft(self, letter, event) -> list[str]:
-        events = self.store.events(event.v_nummer)
-        context = letter_context(event.v_nummer, event, events, self.today or dt.date.today())
-        template = self.settings.templates / f"{letter.name}.docx"
-        rendered = render_letter(template, context, letter.title)
-        sequence = self.store.count_drafts(event.v_nummer, letter.name) + 1
-        docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, sequence)
-        write_atomic(docx, rendered.docx)
-        write_atomic(pdf, rendered.pdf)
-        self.store.add_draft(event.v_nummer, letter.name, event.id, str(docx), str(pdf))
+        claim = self.store.claim_draft(event.v_nummer, letter.name, event.id)
+        if claim is None:
+            return []  # drafted already, or another watcher is rendering it now
+        try:
+            events = self.store.events(event.v_nummer)
+            context = letter_context(event.v_nummer, event, events, self.today or dt.date.today())
+            template = self.settings.templates / f"{letter.name}.docx"
+            rendered = render_letter(template, context, letter.title)
+            docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, claim.sequence)
+            write_atomic(docx, rendered.docx)
+            write_atomic(pdf, rendered.pdf)
+        except BaseException:
+            self.store.release_draft(claim.draft_id)
+            raise
+        self.store.finish_draft(claim.draft_id, str(docx), str(pdf))
         return [str(docx), str(pdf)]
 
     def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:

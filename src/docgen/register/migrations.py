@@ -1,9 +1,12 @@
-"""Ordered, named schema migrations. Append only: a released migration never changes."""
+"""Ordered, named schema migrations. Append only: a released migration never changes.
+
+`{pk}` is the dialect's auto-numbered primary key (see db.PK).
+"""
 
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_messages_events_drafts", """
 CREATE TABLE messages (
-    id INTEGER PRIMARY KEY,
+    id {pk},
     sha256 TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL,
     source_key TEXT NOT NULL,
@@ -11,7 +14,7 @@ CREATE TABLE messages (
     message_id TEXT NOT NULL DEFAULT '',
     received TEXT,
     processed_at TEXT NOT NULL,
-    status TEXT NOT NULL,            -- classified | triage | quarantined
+    status TEXT NOT NULL,
     type TEXT,
     v_nummers TEXT NOT NULL DEFAULT '[]',
     fields TEXT NOT NULL DEFAULT '{}',
@@ -19,26 +22,30 @@ CREATE TABLE messages (
     triage_reasons TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE events (
-    id INTEGER PRIMARY KEY,
+    id {pk},
     v_nummer TEXT NOT NULL,
     kind TEXT NOT NULL,
     event_date TEXT,
     received TEXT,
-    message_id INTEGER NOT NULL REFERENCES messages(id),
+    message_id BIGINT NOT NULL REFERENCES messages(id),
     fields TEXT NOT NULL DEFAULT '{}',
     UNIQUE (v_nummer, kind, message_id)
 );
 CREATE INDEX events_by_case ON events (v_nummer, event_date);
+CREATE INDEX events_by_kind ON events (kind);
 CREATE TABLE drafts (
-    id INTEGER PRIMARY KEY,
+    id {pk},
     v_nummer TEXT NOT NULL,
     letter TEXT NOT NULL,
-    trigger_event INTEGER NOT NULL REFERENCES events(id),
-    docx_path TEXT NOT NULL,
-    pdf_path TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'draft',
+    trigger_event BIGINT NOT NULL REFERENCES events(id),
+    status TEXT NOT NULL,
+    claimed_by TEXT NOT NULL DEFAULT '',
+    claimed_at TEXT NOT NULL,
+    docx_path TEXT NOT NULL DEFAULT '',
+    pdf_path TEXT NOT NULL DEFAULT '',
+    created_at TEXT,
     UNIQUE (letter, trigger_event)
 );
+CREATE INDEX drafts_by_case ON drafts (v_nummer)
 """),
 )

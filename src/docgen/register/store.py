@@ -1,15 +1,22 @@
-"""SQLite store of the register. Recording the same message twice changes nothing."""
+"""The register's storage: messages, events per V-nummer, drafts. Recording a message twice changes nothing.
+
+Exactly once, also with several watchers on one PostgreSQL: a message is keyed by its SHA-256, an
+event by (V-nummer, kind, message), a draft by (letter, trigger event). A draft is claimed before it
+is rendered; a claim whose worker died is taken over after `stale_seconds`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import sqlite3
+import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.model import CASE_TYPES, Classification
+from docgen.register.db import PK, Database
 from docgen.register.migrations import MIGRATIONS
 
 
@@ -31,115 +38,159 @@ class Recorded:
     events: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Claim:
+    draft_id: int
+    sequence: int  # 1 for the first draft of this letter for the case, 2 for the next, ...
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
 class Store:
-    def __init__(self, path: Path | str):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+    def __init__(self, url: str | Path):
+        self.db = Database(url)
         self._migrate()
 
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def _migrate(self) -> None:
-        self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        done = {row[0] for row in self.db.execute("SELECT name FROM schema_migrations")}
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in filter(str.strip, sql.split(";")):
-                    self.db.execute(statement)
-                self.db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
-                self.db.execute("COMMIT")
-            except Exception:
-                self.db.execute("ROLLBACK")
-                raise
+        db = self.db
+        if db.dialect == "postgres":
+            db.execute("SELECT pg_advisory_lock(48301)")  # several watchers may start at once
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            done = {row["name"] for row in db.all("SELECT name FROM schema_migrations")}
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                with db.transaction():
+                    for statement in filter(str.strip, sql.replace("{pk}", PK[db.dialect]).split(";")):
+                        db.execute(statement)
+                    db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+        finally:
+            if db.dialect == "postgres":
+                db.execute("SELECT pg_advisory_unlock(48301)")
+
+    # -- messages and events ------------------------------------------------------------------
 
     def known(self, digest: str) -> bool:
-        return self.db.execute("SELECT 1 FROM messages WHERE sha256 = ?", (digest,)).fetchone() is not None
+        return self.db.one("SELECT 1 FROM messages WHERE sha256 = ?", (digest,)) is not None
 
     def record(self, *, digest: str, source: str, key: str, name: str, message_id: str,
                received: dt.datetime | None, result: Classification | None,
                quarantine: str | None = None) -> Recorded:
         """Record one message and its events in one transaction; a known message is left as it is."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            row = self.db.execute("SELECT id FROM messages WHERE sha256 = ?", (digest,)).fetchone()
-            if row:
-                self.db.execute("COMMIT")
-                return Recorded(row[0], True, ())
-            status = "quarantined" if quarantine else ("triage" if result and result.triage else "classified")
-            cur = self.db.execute(
+        status = "quarantined" if quarantine else ("triage" if result and result.triage else "classified")
+        with self.db.transaction():
+            row = self.db.one(
                 "INSERT INTO messages (sha256, source, source_key, name, message_id, received, processed_at,"
-                " status, type, v_nummers, fields, reasons, triage_reasons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (digest, source, key, name, message_id, received.isoformat() if received else None, _now(), status,
+                " status, type, v_nummers, fields, reasons, triage_reasons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                (digest, source, key, name, message_id, received.isoformat() if received else None, now(), status,
                  result.type if result else None, json.dumps(list(result.v_nummers) if result else []),
-                 json.dumps(result.fields if result else {}), json.dumps(list(result.reasons) if result else []),
-                 json.dumps([quarantine] if quarantine else list(result.triage_reasons if result else []))),
-            )
-            message_row = cur.lastrowid
+                 json.dumps(result.fields if result else {}, ensure_ascii=False),
+                 json.dumps(list(result.reasons) if result else [], ensure_ascii=False),
+                 json.dumps([quarantine] if quarantine else list(result.triage_reasons if result else []),
+                            ensure_ascii=False)))
+            if row is None:
+                existing = self.db.one("SELECT id FROM messages WHERE sha256 = ?", (digest,))
+                return Recorded(existing["id"], True, ())
+            message_row = row["id"]
             events: list[int] = []
             if result and status == "classified" and result.type in CASE_TYPES:
                 for v in result.v_nummers:
-                    cur = self.db.execute(
+                    event = self.db.one(
                         "INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
-                        " VALUES (?,?,?,?,?,?)",
+                        " VALUES (?,?,?,?,?,?) RETURNING id",
                         (v, result.type, result.fields.get("datum"), received.isoformat() if received else None,
-                         message_row, json.dumps(result.fields, ensure_ascii=False)),
-                    )
-                    events.append(cur.lastrowid)
-            self.db.execute("COMMIT")
+                         message_row, json.dumps(result.fields, ensure_ascii=False)))
+                    events.append(event["id"])
             return Recorded(message_row, False, tuple(events))
-        except Exception:
-            self.db.execute("ROLLBACK")
-            raise
 
     def events(self, v_nummer: str) -> list[Event]:
-        rows = self.db.execute(
-            "SELECT * FROM events WHERE v_nummer = ? ORDER BY COALESCE(event_date, received), id", (v_nummer,))
+        rows = self.db.all("SELECT * FROM events WHERE v_nummer = ? ORDER BY COALESCE(event_date, received), id",
+                           (v_nummer,))
         return [_event(r) for r in rows]
+
+    def all_events(self) -> dict[str, list[Event]]:
+        cases: dict[str, list[Event]] = {}
+        for row in self.db.all("SELECT * FROM events ORDER BY v_nummer, COALESCE(event_date, received), id"):
+            cases.setdefault(row["v_nummer"], []).append(_event(row))
+        return cases
+
+    def messages(self, status: str | None = None) -> list:
+        if status:
+            return self.db.all("SELECT * FROM messages WHERE status = ? ORDER BY id", (status,))
+        return self.db.all("SELECT * FROM messages ORDER BY id")
+
+    # -- drafts -------------------------------------------------------------------------------
 
     def events_without_draft(self, kind: str, letter: str) -> list[Event]:
-        rows = self.db.execute(
+        rows = self.db.all(
             "SELECT e.* FROM events e WHERE e.kind = ? AND NOT EXISTS"
-            " (SELECT 1 FROM drafts d WHERE d.trigger_event = e.id AND d.letter = ?) ORDER BY e.id",
-            (kind, letter))
+            " (SELECT 1 FROM drafts d WHERE d.trigger_event = e.id AND d.letter = ? AND d.status = 'draft')"
+            " ORDER BY e.id", (kind, letter))
         return [_event(r) for r in rows]
 
-    def add_draft(self, v_nummer: str, letter: str, trigger_event: int, docx: str, pdf: str) -> bool:
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO drafts (v_nummer, letter, trigger_event, docx_path, pdf_path, created_at)"
-            " VALUES (?,?,?,?,?,?)", (v_nummer, letter, trigger_event, docx, pdf, _now()))
-        return cur.rowcount == 1
+    def claim_draft(self, v_nummer: str, letter: str, trigger_event: int, stale_seconds: float = 300) -> Claim | None:
+        """Claim the right to render one draft. None when it exists or another live worker renders it."""
+        with self.db.transaction():
+            row = self.db.one(
+                "INSERT INTO drafts (v_nummer, letter, trigger_event, status, claimed_by, claimed_at)"
+                " VALUES (?,?,?,'rendering',?,?) ON CONFLICT (letter, trigger_event) DO NOTHING RETURNING id",
+                (v_nummer, letter, trigger_event, WORKER, now()))
+            if row is None:
+                cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=stale_seconds)).isoformat()
+                row = self.db.one(
+                    "SELECT id FROM drafts WHERE letter = ? AND trigger_event = ? AND status = 'rendering'"
+                    " AND claimed_at < ?" + self.db.skip_locked, (letter, trigger_event, cutoff))
+                if row is None:
+                    return None
+                self.db.execute("UPDATE drafts SET claimed_by = ?, claimed_at = ? WHERE id = ?",
+                                (WORKER, now(), row["id"]))
+            sequence = self.db.scalar("SELECT COUNT(*) FROM drafts WHERE v_nummer = ? AND letter = ? AND id <= ?",
+                                      (v_nummer, letter, row["id"]))
+            return Claim(row["id"], int(sequence))
 
-    def drafts(self, v_nummer: str | None = None) -> list[sqlite3.Row]:
+    def finish_draft(self, draft_id: int, docx: str, pdf: str) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE drafts SET status = 'draft', docx_path = ?, pdf_path = ?, created_at = ?"
+                            " WHERE id = ?", (docx, pdf, now(), draft_id))
+
+    def release_draft(self, draft_id: int) -> None:
+        """Give a claim back after a failed render, so the next pass tries again."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM drafts WHERE id = ? AND status = 'rendering'", (draft_id,))
+
+    def drafted_days(self) -> dict[str, dict[int, dt.date]]:
+        """Letter → trigger event → the day that letter was drafted."""
+        out: dict[str, dict[int, dt.date]] = {}
+        for row in self.db.all("SELECT letter, trigger_event, created_at FROM drafts WHERE status = 'draft'"):
+            out.setdefault(row["letter"], {})[row["trigger_event"]] = dt.date.fromisoformat(row["created_at"][:10])
+        return out
+
+    def drafts(self, v_nummer: str | None = None) -> list:
         if v_nummer:
-            return list(self.db.execute("SELECT * FROM drafts WHERE v_nummer = ? ORDER BY id", (v_nummer,)))
-        return list(self.db.execute("SELECT * FROM drafts ORDER BY id"))
-
-    def count_drafts(self, v_nummer: str, letter: str) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM drafts WHERE v_nummer = ? AND letter = ?",
-                               (v_nummer, letter)).fetchone()[0]
-
-    def messages(self, status: str | None = None) -> list[sqlite3.Row]:
-        if status:
-            return list(self.db.execute("SELECT * FROM messages WHERE status = ? ORDER BY id", (status,)))
-        return list(self.db.execute("SELECT * FROM messages ORDER BY id"))
+            return self.db.all("SELECT * FROM drafts WHERE v_nummer = ? AND status = 'draft' ORDER BY id", (v_nummer,))
+        return self.db.all("SELECT * FROM drafts WHERE status = 'draft' ORDER BY id")
 
 
-def _event(row: sqlite3.Row) -> Event:
+def _event(row) -> Event:
     return Event(row["id"], row["v_nummer"], row["kind"], row["event_date"], row["received"],
                  row["message_id"], json.loads(row["fields"]))

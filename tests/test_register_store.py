@@ -1,0 +1,94 @@
+"""The register on SQLite and on PostgreSQL: the same code, the same behaviour, exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import threading
+
+import pytest
+
+from conftest import DOCGEN, ROOT, SAMPLE, copy_messages
+from docgen.model import Classification
+from docgen.register.store import Store
+
+
+def _sepot(v="7668220325"):
+    return Classification("sepot", (v,), False, {"datum": "2026-02-18", "parketnummer": "09/814298-25"})
+
+
+@pytest.fixture
+def store(database_url):
+    with Store(database_url) as store:
+        yield store
+
+
+def test_recording_a_message_twice_changes_nothing(store):
+    when = dt.datetime(2026, 2, 18, 10, tzinfo=dt.timezone.utc)
+    first = store.record(digest="a" * 64, source="t", key="1", name="1.eml", message_id="<1>", received=when,
+                         result=_sepot())
+    again = store.record(digest="a" * 64, source="t", key="1", name="1.eml", message_id="<1>", received=when,
+                         result=_sepot())
+    assert not first.duplicate and again.duplicate and again.message_row == first.message_row
+    assert len(store.events("7668220325")) == 1
+    assert store.events("7668220325")[0].fields["parketnummer"] == "09/814298-25"
+
+
+def test_a_draft_is_claimed_by_one_worker_only(store, database_url):
+    recorded = store.record(digest="b" * 64, source="t", key="1", name="1.eml", message_id="<1>",
+                            received=None, result=_sepot())
+    claims = []
+
+    def worker():
+        with Store(database_url) as own:
+            claims.append(own.claim_draft("7668220325", "voornemen-intrekking", recorded.events[0]))
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [c for c in claims if c is not None]
+    assert len(won) == 1 and won[0].sequence == 1
+
+
+def test_a_claim_whose_worker_died_is_taken_over_later(store):
+    recorded = store.record(digest="c" * 64, source="t", key="1", name="1.eml", message_id="<1>",
+                            received=None, result=_sepot())
+    event = recorded.events[0]
+    assert store.claim_draft("7668220325", "voornemen-intrekking", event) is not None
+    assert store.claim_draft("7668220325", "voornemen-intrekking", event, stale_seconds=300) is None
+    assert store.claim_draft("7668220325", "voornemen-intrekking", event, stale_seconds=0) is not None
+
+
+def test_migrations_are_recorded_and_run_once(store, database_url):
+    with Store(database_url) as again:
+        names = [r["name"] for r in again.db.all("SELECT name FROM schema_migrations")]
+    assert names == ["0001_messages_events_drafts"]
+
+
+@pytest.mark.parametrize("watchers", [4])
+def test_several_watchers_at_once_process_each_message_and_draft_each_letter_once(database_url, tmp_path,
+                                                                                   sample_labels, watchers):
+    inbox, data = tmp_path / "inbox", tmp_path / "var"
+    chosen = [l for l in sample_labels if l["type"] in ("sepot", "m55", "uitreiking")][:40]
+    copy_messages([l["file"] for l in chosen], SAMPLE, inbox)
+    env = {**os.environ, "DOCGEN_DATABASE_URL": database_url if database_url.startswith("postgres") else ""}
+    procs = [subprocess.Popen([*DOCGEN, "run", "--inbox", str(inbox), "--data", str(data), "--once", "--keep"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(watchers)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err[-2000:]
+    with Store(database_url if database_url.startswith("postgres") else data / "docgen.sqlite3") as store:
+        messages, drafts = store.messages(), store.drafts()
+    assert len(messages) == len(chosen)
+    sepots = [l for l in chosen if l["type"] == "sepot" and not l["triage_expected"]]
+    assert len(drafts) == len(sepots)
+    assert len({(d["letter"], d["trigger_event"]) for d in drafts}) == len(drafts)
+    files = sorted(p.name for p in (data / "outbox").rglob("*") if p.is_file())
+    assert files == sorted(["voornemen-intrekking.docx", "voornemen-intrekking.pdf"] * len(sepots))
+    if not database_url.startswith("postgres"):
+        assert sqlite3.connect(data / "docgen.sqlite3").execute("PRAGMA integrity_check").fetchone()[0] == "ok"
