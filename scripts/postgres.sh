@@ -18,6 +18,7 @@ start() {
   local bin port home
   bin=$(bin_dir)
   port=${PG_PORT:-55432}
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done  # in use: next one
   home=$(mktemp -d /tmp/docgen-pg.XXXXXX)
   chown postgres: "$home"
   runuser -u postgres -- "$bin/initdb" -D "$home/data" -U postgres --auth=trust -E UTF8 >/dev/null ||
