@@ -97,3 +97,72 @@ def database_url(request, tmp_path):
     yield admin.rsplit("/", 1)[0] + "/" + name
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.1):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """The throwaway Dovecot that scripts/test.sh starts (../shared/tools/imap-server.sh)."""
+    env = {k: os.environ.get(k) for k in ("IMAP_HOST", "IMAP_PORT", "IMAP_USER", "IMAP_PASSWORD")}
+    if not all(env.values()):
+        if os.environ.get("CI"):
+            pytest.fail("CI must provide Dovecot: IMAP_HOST/PORT/USER/PASSWORD are not set (scripts/test.sh)")
+        pytest.skip("no IMAP server (run scripts/test.sh or eval \"$(../shared/tools/imap-server.sh start)\")")
+    return env
+
+
+class Mailboxes:
+    """A test's own folder on the shared server, and a client to fill and inspect it."""
+
+    def __init__(self, server: dict, folder: str):
+        from imapclient import IMAPClient
+
+        self.server, self.folder = server, folder
+        self.client = IMAPClient(server["IMAP_HOST"], port=int(server["IMAP_PORT"]), ssl=False, timeout=30)
+        self.client.login(server["IMAP_USER"], server["IMAP_PASSWORD"])
+        self.client.create_folder(folder)
+
+    @property
+    def url(self) -> str:
+        s = self.server
+        return f"imap://{s['IMAP_USER']}@{s['IMAP_HOST']}:{s['IMAP_PORT']}/{self.folder}"
+
+    def append(self, data: bytes) -> None:
+        self.client.append(self.folder, data)
+
+    def uids(self, folder: str | None = None) -> list[int]:
+        folder = folder or self.folder
+        if not self.client.folder_exists(folder):
+            return []
+        self.client.select_folder(folder, readonly=True)
+        return self.client.search(["ALL"])
+
+    def flags(self, folder: str) -> list:
+        self.client.select_folder(folder, readonly=True)
+        return list(self.client.get_flags(self.client.search(["ALL"])).values())
+
+    def close(self) -> None:
+        try:
+            self.client.logout()
+        except Exception:
+            pass
+
+
+@pytest.fixture
+def mailbox(imap_server):
+    import uuid
+
+    box = Mailboxes(imap_server, f"INBOX.t{uuid.uuid4().hex[:10]}")
+    yield box
+    box.close()

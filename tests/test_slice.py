@@ -97,7 +97,8 @@ def test_watch_drafts_a_dropped_sepot_and_stops_cleanly_on_ctrl_c(tmp_path):
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert "outcome=classified type=sepot v_nummer=2956047063 drafted=2" in err
+    assert "outcome=classified type=sepot v_nummer=2956047063" in err
+    assert "drafted v_nummer=2956047063 letter=voornemen-intrekking" in err
     assert (inbox / "processed" / "0042.eml").exists()
     # Logs carry V-nummer, message-id and outcome, no message content.
     assert "Oyuun Sesay" not in err and "Kennisgeving van niet-vervolging" not in err

@@ -9,7 +9,6 @@ import json
 import logging
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from docgen.classify import classify, load_rules
@@ -21,7 +20,8 @@ from docgen.register.procedure import assess
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
 from docgen.register.store import Store
 from docgen.sources.folder import FolderSource
-from docgen.watcher import drain, watch
+from docgen.sources.config import from_file, from_urls
+from docgen.watcher import Watcher, drain
 
 log = logging.getLogger("docgen")
 
@@ -86,21 +86,36 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    """Watch the inbox folder(s) until Ctrl-C or SIGTERM."""
+    """Watch drop folders and IMAP mailboxes until Ctrl-C or SIGTERM."""
     settings = Settings.from_env(args.data)
-    pipeline = Pipeline(settings)
-    stop, wakeup = threading.Event(), threading.Event()
+    if args.config:
+        sources = from_file(Path(args.config))
+    else:
+        sources = from_urls(args.source or [args.inbox])
+    watcher = Watcher(settings, sources, poll_seconds=args.poll)
 
     def _stop(signum, frame):
         log.info("stopping (signal %d)", signum)
-        stop.set()
-        wakeup.set()
+        watcher.request_stop()
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    folders = [Path(p) for p in (args.source or [args.inbox])]
-    watch(pipeline, folders, stop, poll_seconds=args.poll, wakeup=wakeup)
+    watcher.run()
     log.info("stopped")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Each source's state, and what waits for a human or a draft."""
+    with Store(Settings.from_env(args.data).database_url) as store:
+        rows = store.source_status()
+        print(f"{'source':<48} {'state':<13} {'last message':<26} {'backlog':>7} {'errors':>6}  last error")
+        for r in rows:
+            print(f"{r['name'][:48]:<48} {r['state']:<13} {(r['last_message_at'] or '-')[:25]:<26} "
+                  f"{r['backlog']:>7} {r['errors']:>6}  {r['last_error']}")
+        triage = len(store.messages("triage"))
+        quarantined = len(store.messages("quarantined"))
+        print(f"\ntriage: {triage} message(s) waiting for a monitor; quarantine: {quarantined}")
     return 0
 
 
@@ -212,12 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="leave files in place instead of moving them to processed/")
     p.set_defaults(func=cmd_run)
 
-    p = sub.add_parser("watch", help="watch the inbox folder and process every message dropped there")
+    p = sub.add_parser("watch", help="watch drop folders and IMAP mailboxes; process every message once")
     p.add_argument("--inbox", default="inbox", help="folder to watch (default ./inbox, created if missing)")
-    p.add_argument("--source", action="append", help="a drop folder to watch (repeatable; replaces --inbox)")
+    p.add_argument("--source", action="append",
+                   help="a drop folder PATH, or imap://USER@HOST:PORT/FOLDER (imaps:// for TLS; password in "
+                        "$DOCGEN_IMAP_PASSWORD); repeatable, replaces --inbox")
+    p.add_argument("--config", help="a YAML file with mailboxes, folders and reviewers (see README)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("status", help="each source's state: connected, last message, backlog, errors")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("cases", help="cases with their state and next deadline, overdue first")
     p.add_argument("--data", default=None, help="data directory (default ./var)")

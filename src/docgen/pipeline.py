@@ -17,11 +17,19 @@ from docgen.letters.catalogue import LETTERS
 from docgen.letters.context import letter_context
 from docgen.letters.render import render_letter
 from docgen.model import RawMessage
-from docgen.outbox import draft_paths, write_atomic
+from docgen.outbox import draft_paths, write_atomic, write_draft
 from docgen.parse import Limits, parse_message
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
+
+
+@dataclass(frozen=True)
+class Drafted:
+    v_nummer: str
+    letter: str
+    docx: str
+    pdf: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,12 @@ class Outcome:
     message_id: str = ""
     reason: str = ""
     drafts: tuple[str, ...] = field(default=())
+    recorded: str = ""  # for a duplicate: how the first copy was recorded (classified, triage, ...)
+
+    @property
+    def disposition(self) -> str:
+        """Where the message belongs now: classified, triage or quarantined."""
+        return self.recorded if self.status == "duplicate" else self.status
 
 
 class Pipeline:
@@ -44,10 +58,12 @@ class Pipeline:
         self.limits = limits
         self.today = today
 
-    def process(self, raw: RawMessage) -> Outcome:
+    def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
+        """Handle one message. With draft=False the caller drafts later (a drafter thread)."""
         digest = sha256(raw.data)
-        if self.store.known(digest):
-            return self._log(Outcome(raw.key, "duplicate"))
+        known = self.store.known(digest)
+        if known:
+            return self._log(Outcome(raw.key, "duplicate", recorded=known))
         try:
             msg = parse_message(raw.data, self.limits)
         except QuarantineError as exc:
@@ -58,19 +74,23 @@ class Pipeline:
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
                                      message_id=msg.message_id, received=msg.date, result=result)
         if recorded.duplicate:
-            return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id))
-        drafted = self.draft_due()
+            return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
+                                     recorded=self.store.known(digest) or "classified"))
+        drafted = self.draft_due() if draft else []
         status = "triage" if result.triage else "classified"
+        paths = tuple(p for d in drafted for p in (d.docx, d.pdf))
         return self._log(Outcome(raw.key, status, result.type, result.v_nummers, msg.message_id,
-                                 "; ".join(result.triage_reasons), tuple(drafted)))
+                                 "; ".join(result.triage_reasons), paths))
 
-    def draft_due(self) -> list[str]:
+    def draft_due(self) -> list[Drafted]:
         """Draft every letter whose trigger event has no draft yet, exactly once per trigger."""
-        written: list[str] = []
+        written: list[Drafted] = []
         for letter in LETTERS:
             for event in self.store.events_without_draft(letter.trigger, letter.name):
                 try:
-                    written.extend(self._draft(letter, event))
+                    drafted = self._draft(letter, event)
+                    if drafted:
+                        written.append(drafted)
                 except DocgenError as exc:
                     log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
                               event.v_nummer, letter.name, event.id, exc)
@@ -79,23 +99,24 @@ class Pipeline:
                               event.v_nummer, letter.name, event.id, type(exc).__name__)
         return written
 
-    def _draft(self, letter, event) -> list[str]:
+    def _draft(self, letter, event) -> Drafted | None:
         claim = self.store.claim_draft(event.v_nummer, letter.name, event.id)
         if claim is None:
-            return []  # drafted already, or another watcher is rendering it now
+            return None  # drafted already, or another watcher is rendering it now
         try:
             events = self.store.events(event.v_nummer)
             context = letter_context(event.v_nummer, event, events, self.today or dt.date.today())
             template = self.settings.templates / f"{letter.name}.docx"
             rendered = render_letter(template, context, letter.title)
             docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, claim.sequence)
-            write_atomic(docx, rendered.docx)
-            write_atomic(pdf, rendered.pdf)
+            write_draft(self.settings.outbox, docx, rendered.docx)
+            write_draft(self.settings.outbox, pdf, rendered.pdf)
         except BaseException:
             self.store.release_draft(claim.draft_id)
             raise
         self.store.finish_draft(claim.draft_id, str(docx), str(pdf))
-        return [str(docx), str(pdf)]
+        log.info("drafted v_nummer=%s letter=%s event=%s", event.v_nummer, letter.name, event.id)
+        return Drafted(event.v_nummer, letter.name, str(docx), str(pdf))
 
     def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:
         folder = self.settings.quarantine

@@ -48,4 +48,25 @@ CREATE TABLE drafts (
 );
 CREATE INDEX drafts_by_case ON drafts (v_nummer)
 """),
+    ("0002_imap_seen_and_source_status", """
+CREATE TABLE imap_seen (
+    mailbox TEXT NOT NULL,
+    uidvalidity BIGINT NOT NULL,
+    uid BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    target TEXT NOT NULL,
+    moved INTEGER NOT NULL DEFAULT 0,
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (mailbox, uidvalidity, uid)
+);
+CREATE TABLE source_status (
+    name TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    last_message_at TEXT,
+    backlog INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+)
+"""),
 )

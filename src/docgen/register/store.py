@@ -89,8 +89,10 @@ class Store:
 
     # -- messages and events ------------------------------------------------------------------
 
-    def known(self, digest: str) -> bool:
-        return self.db.one("SELECT 1 FROM messages WHERE sha256 = ?", (digest,)) is not None
+    def known(self, digest: str) -> str | None:
+        """The recorded status of a message (classified, triage, quarantined), or None when new."""
+        row = self.db.one("SELECT status FROM messages WHERE sha256 = ?", (digest,))
+        return row["status"] if row else None
 
     def record(self, *, digest: str, source: str, key: str, name: str, message_id: str,
                received: dt.datetime | None, result: Classification | None,
@@ -158,9 +160,9 @@ class Store:
             if row is None:
                 cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=stale_seconds)).isoformat()
                 row = self.db.one(
-                    "SELECT id FROM drafts WHERE letter = ? AND trigger_event = ? AND status = 'rendering'"
-                    " AND claimed_at < ?" + self.db.skip_locked, (letter, trigger_event, cutoff))
-                if row is None:
+                    "SELECT id, claimed_by, claimed_at FROM drafts WHERE letter = ? AND trigger_event = ?"
+                    " AND status = 'rendering'" + self.db.skip_locked, (letter, trigger_event))
+                if row is None or not (row["claimed_at"] < cutoff or _dead_here(row["claimed_by"])):
                     return None
                 self.db.execute("UPDATE drafts SET claimed_by = ?, claimed_at = ? WHERE id = ?",
                                 (WORKER, now(), row["id"]))
@@ -189,6 +191,57 @@ class Store:
         if v_nummer:
             return self.db.all("SELECT * FROM drafts WHERE v_nummer = ? AND status = 'draft' ORDER BY id", (v_nummer,))
         return self.db.all("SELECT * FROM drafts WHERE status = 'draft' ORDER BY id")
+
+
+    # -- IMAP bookkeeping and source status ---------------------------------------------------
+
+    def imap_seen(self, mailbox: str, uidvalidity: int) -> dict[int, tuple[str, bool]]:
+        """UID → (target folder, moved?) for every UID of this mailbox generation already handled."""
+        rows = self.db.all("SELECT uid, target, moved FROM imap_seen WHERE mailbox = ? AND uidvalidity = ?",
+                           (mailbox, uidvalidity))
+        return {int(r["uid"]): (r["target"], bool(r["moved"])) for r in rows}
+
+    def mark_seen(self, mailbox: str, uidvalidity: int, uid: int, outcome: str, target: str) -> None:
+        with self.db.transaction():
+            self.db.execute("INSERT INTO imap_seen (mailbox, uidvalidity, uid, outcome, target, seen_at)"
+                            " VALUES (?,?,?,?,?,?) ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING",
+                            (mailbox, uidvalidity, uid, outcome, target, now()))
+
+    def mark_moved(self, mailbox: str, uidvalidity: int, uid: int) -> None:
+        with self.db.transaction():
+            self.db.execute("UPDATE imap_seen SET moved = 1 WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
+                            (mailbox, uidvalidity, uid))
+
+    def set_source_status(self, name: str, state: str, *, backlog: int | None = None, message: bool = False,
+                          error: str | None = None) -> None:
+        with self.db.transaction():
+            self.db.execute("INSERT INTO source_status (name, state, updated_at) VALUES (?,?,?)"
+                            " ON CONFLICT (name) DO NOTHING", (name, state, now()))
+            self.db.execute("UPDATE source_status SET state = ?, updated_at = ? WHERE name = ?", (state, now(), name))
+            if backlog is not None:
+                self.db.execute("UPDATE source_status SET backlog = ? WHERE name = ?", (backlog, name))
+            if message:
+                self.db.execute("UPDATE source_status SET last_message_at = ? WHERE name = ?", (now(), name))
+            if error is not None:
+                self.db.execute("UPDATE source_status SET errors = errors + 1, last_error = ? WHERE name = ?",
+                                (error[:300], name))
+
+    def source_status(self) -> list:
+        return self.db.all("SELECT * FROM source_status ORDER BY name")
+
+
+def _dead_here(worker: str) -> bool:
+    """A claim by a process of this host that no longer runs (killed mid-render) can be taken at once."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def _event(row) -> Event:
