@@ -1,12 +1,15 @@
-"""The main loop: drop folders, IMAP mailboxes and a drafter, each in its own thread with its own connection.
+"""The main loop: drop folders and IMAP mailboxes in threads, the drafter in a process of its own.
 
 Intake never waits for a letter to render: it records each message and wakes the drafter, which drafts
 whatever is due exactly once (claims in the register) and, if configured, mails it to the reviewers.
+Rendering a PDF is CPU-bound Python; in a separate process it does not hold intake up.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 from pathlib import Path
 
@@ -49,7 +52,11 @@ class Watcher:
         self.poll = poll_seconds
         self.stop = threading.Event()
         self.wakeup = threading.Event()
-        self.draft_needed = threading.Event()
+        context = multiprocessing.get_context("spawn")
+        self.draft_needed = context.Event()
+        self.drafter_stop = context.Event()
+        self.drafter = context.Process(target=run_drafter, name="docgen-drafter",
+                                       args=(settings, sources.review, self.draft_needed, self.drafter_stop, os.getpid()))
         self.threads: list[threading.Thread] = []
 
     def _pipeline(self) -> Pipeline:
@@ -58,11 +65,12 @@ class Watcher:
     def request_stop(self) -> None:
         self.stop.set()
         self.wakeup.set()
+        self.drafter_stop.set()
         self.draft_needed.set()
 
     def run(self) -> None:
-        """Run until request_stop(). Folders are watched in this thread; the rest in their own."""
-        self._start(self._drafter, "drafter")
+        """Run until request_stop(). Folders are watched in this thread, mailboxes in their own."""
+        self.drafter.start()
         for mailbox in self.sources.mailboxes:
             self._start(lambda m=mailbox: self._mailbox(m), f"imap {mailbox.name}")
         try:
@@ -71,6 +79,7 @@ class Watcher:
             self.request_stop()
             for thread in self.threads:
                 thread.join(timeout=30)
+            self.drafter.join(timeout=120)  # finishes the letter it is rendering, then stops
 
     def _start(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -111,21 +120,27 @@ class Watcher:
 
         run_mailbox(config, pipeline.store, handle, self.stop)
 
-    def _drafter(self) -> None:
-        from docgen.outbox import clean_partial
 
-        pipeline = self._pipeline()
-        review = self.sources.review
-        clean_partial(self.settings.outbox)
-        while not self.stop.is_set():
-            for drafted in pipeline.draft_due():
-                if review:
-                    from docgen.outbox import send_for_review
 
-                    try:
-                        send_for_review(review, drafted)
-                    except OSError as exc:
-                        log.error("review mail failed v_nummer=%s reason=%s", drafted.v_nummer,
-                                  type(exc).__name__)
-            self.draft_needed.wait(5.0)
-            self.draft_needed.clear()
+def run_drafter(settings: Settings, review, draft_needed, stop, parent: int) -> None:
+    """The drafter process: draft what is due whenever intake says so (and every few seconds)."""
+    import signal
+
+    from docgen.outbox import clean_partial, send_for_review
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    for noisy in ("weasyprint", "fontTools", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    pipeline = Pipeline(settings)
+    clean_partial(settings.outbox)
+    while not stop.is_set() and os.getppid() == parent:  # a killed watcher leaves no orphan drafting on
+        draft_needed.clear()
+        for drafted in pipeline.draft_due():
+            if review:
+                try:
+                    send_for_review(review, drafted)
+                except OSError as exc:
+                    log.error("review mail failed v_nummer=%s reason=%s", drafted.v_nummer, type(exc).__name__)
+        draft_needed.wait(1.0)
+    pipeline.store.close()

@@ -207,10 +207,11 @@ class Store:
                             " VALUES (?,?,?,?,?,?) ON CONFLICT (mailbox, uidvalidity, uid) DO NOTHING",
                             (mailbox, uidvalidity, uid, outcome, target, now()))
 
-    def mark_moved(self, mailbox: str, uidvalidity: int, uid: int) -> None:
+    def mark_moved(self, mailbox: str, uidvalidity: int, uids: list[int]) -> None:
         with self.db.transaction():
-            self.db.execute("UPDATE imap_seen SET moved = 1 WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
-                            (mailbox, uidvalidity, uid))
+            for uid in uids:
+                self.db.execute("UPDATE imap_seen SET moved = 1 WHERE mailbox = ? AND uidvalidity = ? AND uid = ?",
+                                (mailbox, uidvalidity, uid))
 
     def set_source_status(self, name: str, state: str, *, backlog: int | None = None, message: bool = False,
                           error: str | None = None) -> None:

@@ -83,13 +83,14 @@ class Mailbox:
         seen = self.store.imap_seen(name, self.uidvalidity)
         unmoved = [uid for uid in uids if uid in seen]
         for uid in unmoved:  # committed before a crash, not yet moved: move now, do not process again
-            self._move(uid, seen[uid][0])
+            self._move([uid], seen[uid][0])
         new = [uid for uid in uids if uid not in seen]
         self.store.set_source_status(name, "connected", backlog=len(new))
         handled = 0
         for start in range(0, len(new), BATCH):
             batch = new[start:start + BATCH]
             fetched = client.fetch(batch, [FETCH])
+            targets: dict[str, list[int]] = {}
             for uid in batch:
                 data = fetched.get(uid, {}).get(b"BODY[]")
                 if data is None:
@@ -99,8 +100,10 @@ class Mailbox:
                     continue  # failed; tried again at the next sync
                 target = self.targets.get(disposition, self.targets["classified"])
                 self.store.mark_seen(name, self.uidvalidity, uid, disposition, target)
-                self._move(uid, target)
+                targets.setdefault(target, []).append(uid)
                 handled += 1
+            for target, uids_ in targets.items():  # one MOVE per folder per batch, after every commit
+                self._move(uids_, target)
             self.store.set_source_status(name, "connected", backlog=len(new) - start - len(batch), message=True)
         return handled
 
@@ -119,17 +122,17 @@ class Mailbox:
             self.store.set_source_status(self.config.name, "connected", error=type(exc).__name__)
             return "quarantined" if self.failures[uid] >= 3 else None
 
-    def _move(self, uid: int, target: str) -> None:
+    def _move(self, uids: list[int], target: str) -> None:
         client = self.client
         if client.has_capability("MOVE"):
-            client.move([uid], target)
+            client.move(uids, target)
         elif client.has_capability("UIDPLUS"):
-            client.copy([uid], target)  # raises on failure: then nothing is flagged or expunged
-            client.add_flags([uid], [b"\\Deleted"])
-            client.uid_expunge([uid])
+            client.copy(uids, target)  # raises on failure: then nothing is flagged or expunged
+            client.add_flags(uids, [b"\\Deleted"])
+            client.uid_expunge(uids)  # only these UIDs: never a plain EXPUNGE in a shared mailbox
         else:
-            client.add_flags([uid], [b"$DocgenDone"])  # no safe way to remove one message: leave it
-        self.store.mark_moved(self.config.name, self.uidvalidity, uid)
+            client.add_flags(uids, [b"$DocgenDone"])  # no safe way to remove one message: leave it
+        self.store.mark_moved(self.config.name, self.uidvalidity, uids)
 
     def wait(self, stop: threading.Event) -> None:
         """Until the server reports news, the renewal time passes, or we are asked to stop."""
