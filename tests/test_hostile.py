@@ -59,8 +59,10 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     import socket
 
     from docgen.classify import classify
+    from docgen.letters.catalogue import by_name
     from docgen.letters.context import letter_context
     from docgen.letters.render import render_letter
+    from docgen.register.procedure import assess
     from docgen.parse import parse_message
     from docgen.register.store import Event
 
@@ -76,6 +78,7 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     result = classify(msg, rules)
     assert "169.254.169.254" not in msg.body and "passwd" not in msg.body
     trigger = Event(1, result.v_nummers[0], "sepot", "2026-03-03", None, 1, {**result.fields, "naam": msg.body[:200]})
+    case = assess(result.v_nummers[0], [trigger], {}, dt.date(2026, 3, 4))
     render_letter(ROOT / "templates" / "voornemen-intrekking.docx",
-                  letter_context(result.v_nummers[0], trigger, [trigger], dt.date(2026, 3, 4)), "t")
+                  letter_context(by_name("voornemen-intrekking"), trigger, case, dt.date(2026, 3, 4)), "t")
     assert attempts == []

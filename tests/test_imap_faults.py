@@ -119,12 +119,14 @@ def kill_trials(box: Mailboxes, data: Path, files: list[Path], kills: int, seed:
         sepots = sum(1 for p in files if "sepot" in p.name)
         wait_for(lambda: not box.uids(), timeout=120)
         with Store(data / "docgen.sqlite3") as store:
-            wait_for(lambda: len(store.drafts()) >= sepots, timeout=120)
-            return {"messages": store.messages(), "drafts": store.drafts(),
-                    "moved": sum(len(box.uids(f"{box.folder}.{f}")) for f in ("Verwerkt", "Triage", "Quarantaine"))}
+            voornemen = lambda: [d for d in store.drafts() if d["letter"] == "voornemen-intrekking"]  # noqa: E731
+            wait_for(lambda: len(voornemen()) >= sepots, timeout=120)
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        proc.send_signal(signal.SIGINT)  # the drafter finishes the letter in hand, then all stops
+        proc.wait(timeout=120)
+    with Store(data / "docgen.sqlite3") as store:
+        return {"messages": store.messages(), "drafts": store.drafts(),
+                "moved": sum(len(box.uids(f"{box.folder}.{f}")) for f in ("Verwerkt", "Triage", "Quarantaine"))}
 
 
 def test_killed_at_random_moments_every_message_is_processed_and_drafted_exactly_once(mailbox, tmp_path,
@@ -141,8 +143,8 @@ def test_killed_at_random_moments_every_message_is_processed_and_drafted_exactly
     assert len(result["messages"]) == len(files)
     assert result["moved"] == len(files)  # every message in exactly one folder: none lost, none copied twice
     sepots = [l for l in chosen if l["type"] == "sepot"]
-    assert len(result["drafts"]) == len(sepots)
-    assert len({(d["letter"], d["trigger_event"]) for d in result["drafts"]}) == len(sepots)
+    drafts = result["drafts"]
+    assert len([d for d in drafts if d["letter"] == "voornemen-intrekking"]) == len(sepots)
+    assert len({(d["letter"], d["trigger_event"]) for d in drafts}) == len(drafts)  # each letter once per trigger
     outbox = [p for p in (tmp_path / "var" / "outbox").rglob("*") if p.is_file()]
-    assert sorted(p.name for p in outbox if not p.name.startswith(".tmp-")) == sorted(
-        ["voornemen-intrekking.docx", "voornemen-intrekking.pdf"] * len(sepots))
+    assert len(outbox) == 2 * len(drafts) and not [p for p in outbox if p.stem.endswith("-2")]

@@ -30,7 +30,7 @@ def smtp_server():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, ready_timeout=30)
     controller.start()
     yield controller, received
     controller.stop()

@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
-    handled = drain(pipeline, source)
+    handled = drain(pipeline, source, draft=False)  # read everything first: letters see the whole case
     pipeline.draft_due()
     log.info("done: %d message(s) handled from %s", handled, source.folder)
     return 0

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
 from docgen.config import Settings
 from docgen.errors import DocgenError, QuarantineError
 from docgen.letters.catalogue import LETTERS
-from docgen.letters.context import letter_context
+from docgen.letters.arguments import detect, load_library
+from docgen.letters.context import explanation, letter_context
 from docgen.letters.render import render_letter
 from docgen.model import RawMessage
 from docgen.outbox import draft_paths, write_atomic, write_draft
 from docgen.parse import Limits, parse_message
+from docgen.register.procedure import Case, assess
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
@@ -57,6 +59,7 @@ class Pipeline:
         self.store = store or Store(settings.database_url)
         self.limits = limits
         self.today = today
+        self._library = None
 
     def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
         """Handle one message. With draft=False the caller drafts later (a drafter thread)."""
@@ -70,7 +73,7 @@ class Pipeline:
             return self._quarantine(raw, digest, exc.reason)
         except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
             return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
-        result = classify(msg, self.rules)
+        result = self._enrich(classify(msg, self.rules), msg)
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
                                      message_id=msg.message_id, received=msg.date, result=result)
         if recorded.duplicate:
@@ -82,13 +85,41 @@ class Pipeline:
         return self._log(Outcome(raw.key, status, result.type, result.v_nummers, msg.message_id,
                                  "; ".join(result.triage_reasons), paths))
 
+    def _enrich(self, result, msg):
+        """A zienswijze carries the arguments it raises (for the motivated decision) and its sender."""
+        if result.type not in ("zienswijze", "uitstelverzoek") or result.triage:
+            return result
+        fields = {**result.fields, "afzender": msg.sender_name or msg.sender}
+        if result.type == "zienswijze":
+            text = "\n\n".join([msg.body] + [a.text for a in msg.attachments if a.text])
+            chosen, open_points = detect(self.library, text)
+            fields["argumenten"] = chosen
+            fields["open_punten"] = open_points
+        return replace(result, fields=fields)
+
+    @property
+    def library(self):
+        if self._library is None:
+            self._library = load_library(self.settings.templates)
+        return self._library
+
     def draft_due(self) -> list[Drafted]:
-        """Draft every letter whose trigger event has no draft yet, exactly once per trigger."""
+        """Draft every letter that is due and not drafted yet, exactly once per trigger."""
         written: list[Drafted] = []
+        today = self.today or dt.date.today()
+        cases: dict[str, Case] = {}
+        drafted_days = None
         for letter in LETTERS:
             for event in self.store.events_without_draft(letter.trigger, letter.name):
+                if event.v_nummer not in cases:
+                    drafted_days = drafted_days if drafted_days is not None else self.store.drafted_days()
+                    cases[event.v_nummer] = assess(event.v_nummer, self.store.events(event.v_nummer),
+                                                   drafted_days, today)
+                case = cases[event.v_nummer]
+                if event.id not in {e.id for e in case.events} or not letter.due(event, case):
+                    continue  # a duplicate event, or not due (yet)
                 try:
-                    drafted = self._draft(letter, event)
+                    drafted = self._draft(letter, event, case, today)
                     if drafted:
                         written.append(drafted)
                 except DocgenError as exc:
@@ -99,18 +130,20 @@ class Pipeline:
                               event.v_nummer, letter.name, event.id, type(exc).__name__)
         return written
 
-    def _draft(self, letter, event) -> Drafted | None:
+    def _draft(self, letter, event, case, today) -> Drafted | None:
         claim = self.store.claim_draft(event.v_nummer, letter.name, event.id)
         if claim is None:
             return None  # drafted already, or another watcher is rendering it now
         try:
-            events = self.store.events(event.v_nummer)
-            context = letter_context(event.v_nummer, event, events, self.today or dt.date.today())
-            template = self.settings.templates / f"{letter.name}.docx"
+            context = letter_context(letter, event, case, today)
+            template = self.settings.templates / f"{letter.template}.docx"
             rendered = render_letter(template, context, letter.title)
             docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, claim.sequence)
             write_draft(self.settings.outbox, docx, rendered.docx)
             write_draft(self.settings.outbox, pdf, rendered.pdf)
+            if context.get("zienswijze") is not None:
+                note = explanation(letter, context, case)
+                write_draft(self.settings.outbox, docx.with_suffix(".toelichting.txt"), note.encode("utf-8"))
         except BaseException:
             self.store.release_draft(claim.draft_id)
             raise

@@ -13,6 +13,20 @@ from docgen.register.calendar import add_working_days, extend_term
 from docgen.register.store import Event
 
 ZIENSWIJZE_DAYS = 14  # "binnen twee weken na uitreiking" (Awb 4:8, the redelijke termijn)
+MAX_UITSTEL_WEEKS = 4  # a longer request is refused (the unit's policy; a behandelaar may decide otherwise)
+
+
+def uitstel_refusal(weeks: int, asked: dt.date, term_end: dt.date | None) -> str:
+    """Why an uitstelverzoek is refused, or '' when it is granted."""
+    if term_end is None:
+        return "Er loopt nog geen termijn voor een zienswijze."
+    if asked > term_end:
+        return f"Het verzoek is ingediend na afloop van de termijn op {term_end.isoformat()}."
+    if weeks <= 0:
+        return "Het verzoek noemt geen termijn."
+    if weeks > MAX_UITSTEL_WEEKS:
+        return f"Een verlenging van meer dan {MAX_UITSTEL_WEEKS} weken acht ik niet redelijk."
+    return ""
 
 STATES = ("onbekend", "bedenktijd", "vergunning", "sepot", "voornemen", "zienswijzetermijn",
           "zienswijze ontvangen", "beklag", "intrekking", "vervolging heropend")
@@ -40,6 +54,7 @@ class Case:
     events: tuple[Event, ...]
     deadlines: tuple[Deadline, ...]
     oddities: tuple[str, ...] = field(default=())
+    term_passed: bool = False  # the zienswijze term of the latest uitreiking has ended
 
     def next_deadline(self) -> Deadline | None:
         open_ = [d for d in self.deadlines if not d.done]
@@ -126,15 +141,16 @@ def assess(v_nummer: str, events: list[Event], drafted: dict[str, dict[int, dt.d
         elif kind == "uitstelverzoek":
             weeks = int(event.fields.get("weken") or 0)
             current = extend_term(_day(uitreiking), term_end) if uitreiking and term_end else None
+            refusal = uitstel_refusal(weeks, day, current)
             if term_end is None:
                 odd.append(f"uitstelverzoek of {day} before any uitreiking: no term to extend yet")
             elif current and day > current:
                 odd.append(f"uitstelverzoek of {day} arrived after the term ended on {current}: not applied")
-            elif weeks:
+            elif not refusal:
                 term_end += dt.timedelta(weeks=weeks)
-                term_basis += f" + {weeks} weeks uitstel (verzoek {day}, assumed granted until decided)"
+                term_basis += f" + {weeks} weeks uitstel (verzoek {day})"
             else:
-                odd.append(f"uitstelverzoek of {day} names no number of weeks: term not extended")
+                odd.append(f"uitstelverzoek of {day} for {weeks} weeks is refused: term not extended")
         elif kind == "zienswijze":
             if uitreiking is None:
                 odd.append(f"zienswijze of {day} before any uitreiking in the register")
@@ -170,8 +186,9 @@ def assess(v_nummer: str, events: list[Event], drafted: dict[str, dict[int, dt.d
                 "the zienswijze term has passed" if passed else "a zienswijze came in; decide after the term")
             if passed and state not in ("beklag", "vervolging heropend"):
                 state = "intrekking"
+    passed = bool(term_end and uitreiking and today > extend_term(_day(uitreiking), term_end))
     return Case(v_nummer, state, tuple(unique), tuple(sorted(deadlines.values(), key=lambda d: d.due)),
-                tuple(odd))
+                tuple(odd), passed and state != "vervolging heropend")
 
 
 def _close(deadlines: dict[str, Deadline], name: str) -> None:

@@ -1,0 +1,65 @@
+"""Find the arguments a zienswijze raises and choose the motivation blocks (bouwstenen) that answer them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.errors import TemplateError
+from docgen.patterns import Pattern, compile_any
+from docgen.yamlfile import load_yaml
+
+FILE = "bouwstenen.yaml"
+MIN_WORDS = 8
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý“\"])|\n{2,}|\n(?=\s*[-•*]\s)")
+
+
+@dataclass(frozen=True)
+class Block:
+    key: str
+    titel: str
+    herken: Pattern
+    tekst: str
+
+
+@dataclass(frozen=True)
+class Library:
+    blocks: tuple[Block, ...]
+    formules: Pattern
+
+
+def load_library(templates: Path) -> Library:
+    path = templates / FILE
+    try:
+        doc = load_yaml(path)
+    except Exception as exc:
+        raise TemplateError(f"{FILE}: {exc}") from exc
+    blocks = []
+    for raw in doc.get("bouwstenen", []):
+        missing = {"key", "titel", "herken", "tekst"} - set(raw)
+        if missing:
+            raise TemplateError(f"{FILE}:{raw.line}: bouwsteen lacks {sorted(missing)}; add them")
+        blocks.append(Block(raw["key"], raw["titel"], compile_any(raw["herken"], str(path), raw.line),
+                            " ".join(str(raw["tekst"]).split())))
+    return Library(tuple(blocks), compile_any(doc.get("formules", ["^$"]), str(path), None))
+
+
+def sentences(text: str) -> list[str]:
+    parts = _SENTENCE.split(text.replace("\r", ""))
+    return [" ".join(p.split()) for p in parts if len(" ".join(p.split())) >= 25]
+
+
+def detect(library: Library, text: str) -> tuple[list[dict], list[str]]:
+    """(chosen blocks with the sentence that called for each, sentences no block answers)."""
+    chosen: dict[str, dict] = {}
+    open_points: list[str] = []
+    for sentence in sentences(text):
+        hits = [b for b in library.blocks if b.herken.search(sentence)]
+        for block in hits:
+            chosen.setdefault(block.key, {"key": block.key, "titel": block.titel, "tekst": block.tekst,
+                                          "zin": sentence[:300]})
+        argues = len(sentence.split()) >= MIN_WORDS  # a signature or a firm's name argues nothing
+        if not hits and argues and not library.formules.search(sentence) and sentence not in open_points:
+            open_points.append(sentence[:300])
+    return list(chosen.values()), open_points
