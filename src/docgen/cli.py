@@ -209,6 +209,26 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_templates(args: argparse.Namespace) -> int:
+    """Check every template, or render one with example data."""
+    from docgen.letters.check import check_templates, preview
+
+    settings = Settings.from_env(args.data)
+    if args.action == "check":
+        problems = check_templates(settings.templates)
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {settings.templates}" if problems else
+              f"all templates in {settings.templates} are fine")
+        return 1 if problems else 0
+    if not args.name:
+        raise DocgenError("templates preview needs the name of a letter or template")
+    docx, pdf = preview(settings.templates, args.name, Path(args.out or settings.data / "preview"))
+    print(docx)
+    print(pdf)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -236,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("templates", help="check all letter templates, or preview one with example data")
+    p.add_argument("action", choices=["check", "preview"])
+    p.add_argument("name", nargs="?", help="preview: the letter or template name")
+    p.add_argument("--out", help="preview: folder for the DOCX and PDF (default <data>/preview)")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.set_defaults(func=cmd_templates)
 
     p = sub.add_parser("status", help="each source's state: connected, last message, backlog, errors")
     p.add_argument("--data", default=None, help="data directory (default ./var)")

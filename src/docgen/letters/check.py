@@ -1,0 +1,149 @@
+"""`docgen templates check` and `preview`: a template maintainer sees at once what is broken, and how to fix it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
+
+from docgen.errors import DocgenError
+from docgen.letters.arguments import load_library
+from docgen.letters.catalogue import LETTERS, NESTED, LetterKind, templates
+from docgen.letters.context import letter_context
+from docgen.letters.render import jinja_env, render_docx
+from docgen.register.procedure import Case, assess
+from docgen.register.store import Event
+
+EXAMPLE_V = "1234567890"
+EXAMPLE_TODAY = dt.date(2026, 4, 20)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what}\n    fix: {self.fix}"
+
+
+def example_case(folder: Path) -> Case:
+    """A complete, invented case: M55, sepot, uitreiking, uitstel, zienswijze with arguments."""
+    library = load_library(folder)
+    zienswijze = ("Cliënte is ernstig getraumatiseerd en onder behandeling bij een psycholoog. Zij beschikt nog niet "
+                  "over een paspoort. Cliënte volgt een opleiding tot verpleegkundige en heeft in Nederland een "
+                  "stageplaats gevonden.")
+    from docgen.letters.arguments import detect
+
+    chosen, open_points = detect(library, zienswijze)
+    person = {"naam": "Voorbeeld Persoon", "geboortedatum": "1990-01-02"}
+    events = [
+        Event(1, EXAMPLE_V, "m55", "2026-01-05", "2026-01-05T10:00", 1, {**person, "soort": "aangifte"}),
+        Event(2, EXAMPLE_V, "sepot", "2026-03-02", "2026-03-02T10:00", 2, {**person, "parketnummer": "09/123456-26"}),
+        Event(3, EXAMPLE_V, "uitreiking", "2026-03-09", "2026-03-09T10:00", 3, {}),
+        Event(4, EXAMPLE_V, "uitstelverzoek", "2026-03-16", "2026-03-16T10:00", 4, {"weken": "2"}),
+        Event(5, EXAMPLE_V, "zienswijze", "2026-04-03", "2026-04-03T10:00", 5,
+              {"argumenten": chosen, "open_punten": open_points}),
+        Event(6, EXAMPLE_V, "m55", "2026-01-02", "2026-01-02T10:00", 6, {**person, "soort": "bedenktijd"}),
+    ]
+    return assess(EXAMPLE_V, events, {}, EXAMPLE_TODAY)
+
+
+def example_context(letter: LetterKind, case: Case) -> dict:
+    trigger = next(e for e in reversed(case.events) if e.kind == letter.trigger
+                   and (letter.trigger != "m55" or letter.due(e, case)))
+    return letter_context(letter, trigger, case, EXAMPLE_TODAY)
+
+
+def check_templates(folder: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    try:
+        case = example_case(folder)
+    except DocgenError as exc:
+        return [Problem("bouwstenen.yaml", str(exc), "correct the file as the message says")]
+    for name, letters in templates().items():
+        path = folder / f"{name}.docx"
+        if not path.exists():
+            problems.append(Problem(path.name, "the template is missing",
+                                    f"add {path.name} (letters {', '.join(l.name for l in letters)} use it)"))
+            continue
+        allowed = frozenset().union(*(l.variables for l in letters))
+        try:
+            tree = _parse(path)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(path.name, f"template syntax error: {exc.message}",
+                                    "check the {{ }} and {% %} tags around it; tags may not contain Word formatting "
+                                    "changes or smart quotes"))
+            continue
+        for variable in sorted(meta.find_undeclared_variables(tree) - allowed):
+            problems.append(Problem(path.name, f"unknown variable '{variable}'",
+                                    f"use one of: {', '.join(sorted(allowed))}; or remove it"))
+        problems.extend(_nested(path.name, tree))
+        for letter in letters:
+            problems.extend(_required(path, letter, case))
+    return problems
+
+
+def _parse(path: Path) -> nodes.Template:
+    doc = DocxTemplate(str(path))
+    doc.init_docx()
+    xml = doc.patch_xml(doc.get_xml())
+    return jinja_env().parse(xml)
+
+
+def _nested(file: str, tree: nodes.Template) -> list[Problem]:
+    """docxtpl's own check misses `{{ blok.titell }}`: check attributes of loop items against the data model."""
+    problems = []
+    for loop in tree.find_all(nodes.For):
+        if isinstance(loop.iter, nodes.Name) and loop.iter.name in NESTED and isinstance(loop.target, nodes.Name):
+            known = NESTED[loop.iter.name]
+            for node in loop.find_all(nodes.Getattr):
+                if isinstance(node.node, nodes.Name) and node.node.name == loop.target.name and node.attr not in known:
+                    problems.append(Problem(file, f"unknown field '{loop.target.name}.{node.attr}' of {loop.iter.name}",
+                                            f"use one of: {', '.join(sorted(known))}"))
+    return problems
+
+
+def _required(path: Path, letter: LetterKind, case: Case) -> list[Problem]:
+    import docx
+
+    context = example_context(letter, case)
+    try:
+        rendered = render_docx(path, context)
+    except DocgenError as exc:
+        return [Problem(path.name, f"cannot be rendered for {letter.name}: {exc}", "see the message")]
+    document = docx.Document(io.BytesIO(rendered))
+    text = "\n".join([p.text for p in document.paragraphs] +
+                     [c.text for t in document.tables for r in t.rows for c in r.cells])
+    problems = []
+    for key in ("datum", "kenmerk", "v_nummer", "naam", "geboortedatum"):
+        if context[key] not in text:
+            problems.append(Problem(path.name, f"the letter {letter.name} does not show {key}",
+                                    f"every letter carries date, reference, V-nummer, name and date of birth: "
+                                    f"add {{{{ {key} }}}}"))
+    for phrase in letter.required:
+        if phrase not in text:
+            problems.append(Problem(path.name, f"the letter {letter.name} lacks '{phrase}'",
+                                    "restore the wording that contains it (legal grounds, remedy clause, terms)"))
+    return problems
+
+
+def preview(folder: Path, name: str, out: Path) -> tuple[Path, Path]:
+    from docgen.letters.render import render_letter
+
+    letter = next((l for l in LETTERS if name in (l.name, l.template)), None)
+    if letter is None:
+        raise DocgenError(f"no letter or template named {name!r}; known: {', '.join(l.name for l in LETTERS)}")
+    rendered = render_letter(folder / f"{letter.template}.docx", example_context(letter, example_case(folder)),
+                             letter.title)
+    out.mkdir(parents=True, exist_ok=True)
+    docx_path, pdf_path = out / f"{letter.name}.docx", out / f"{letter.name}.pdf"
+    docx_path.write_bytes(rendered.docx)
+    pdf_path.write_bytes(rendered.pdf)
+    return docx_path, pdf_path

@@ -1,0 +1,148 @@
+"""Every letter of the procedure, opened by independent readers: python-docx, LibreOffice, pdftotext, PDF/A check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import DOCGEN, ROOT, docx_text, pdf_text, run_docgen
+from docgen.letters.catalogue import LETTERS
+from docgen.letters.check import EXAMPLE_V, check_templates, example_case, preview
+from docgen.letters.pdfa import pdfa_problems
+
+TEMPLATES = ROOT / "templates"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("letters")
+    return {letter.name: preview(TEMPLATES, letter.name, out) for letter in LETTERS}
+
+
+@pytest.mark.parametrize("letter", LETTERS, ids=[l.name for l in LETTERS])
+def test_each_letter_carries_what_the_law_and_the_unit_require(letter, rendered):
+    docx_path, pdf_path = rendered[letter.name]
+    word = docx_text(docx_path)
+    printed = " ".join(pdf_text(pdf_path).split())
+    for text in (word, printed):
+        assert EXAMPLE_V in text and "Voorbeeld Persoon" in text and "2 januari 1990" in text
+        assert "B83/1234567890/" in text  # the IND's reference
+        for phrase in letter.required:
+            assert phrase in text, f"{letter.name} lacks {phrase!r}"
+
+
+@pytest.mark.parametrize("letter", LETTERS, ids=[l.name for l in LETTERS])
+def test_each_archival_pdf_is_pdf_a(letter, rendered):
+    assert pdfa_problems(rendered[letter.name][1].read_bytes()) == []
+
+
+def test_the_pdf_a_check_does_find_a_pdf_that_is_not_pdf_a():
+    from weasyprint import HTML
+
+    plain = HTML(string="<p>gewone PDF</p>").write_pdf()
+    assert any("XMP" in p or "output intent" in p for p in pdfa_problems(plain))
+
+
+def test_libreoffice_opens_every_docx_draft(rendered, tmp_path):
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice is missing: scripts/test.sh installs libreoffice-writer-nogui")
+    docs = [str(rendered[l.name][0]) for l in LETTERS]
+    subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), *docs], check=True, capture_output=True,
+                   timeout=600)
+    for letter in LETTERS:
+        text = " ".join(pdf_text(tmp_path / f"{letter.name}.pdf").split())
+        assert EXAMPLE_V in text and "Voorbeeld Persoon" in text, letter.name
+
+
+def test_a_motivated_decision_answers_each_argument_and_marks_what_it_cannot(rendered):
+    word = docx_text(rendered["beschikking-intrekking"][0])
+    assert "Trauma en medische behandeling" in word and "Geen paspoort" in word
+    assert "[OPEN PUNT — behandelaar: motiveer hier]" in word and "opleiding tot verpleegkundige" in word
+
+
+def _render(letter_name, case, trigger_kind, today, tmp_path):
+    from docgen.letters.catalogue import by_name
+    from docgen.letters.context import letter_context
+    from docgen.letters.render import render_docx
+
+    trigger = next(e for e in case.events if e.kind == trigger_kind)
+    letter = by_name(letter_name)
+    path = tmp_path / f"{letter_name}.docx"
+    path.write_bytes(render_docx(TEMPLATES / f"{letter.template}.docx", letter_context(letter, trigger, case, today)))
+    return docx_text(path)
+
+
+def test_without_a_zienswijze_the_decision_says_none_came_in(tmp_path):
+    from docgen.register.procedure import assess
+
+    events = [e for e in example_case(TEMPLATES).events if e.kind != "zienswijze"]
+    case = assess(EXAMPLE_V, events, {}, dt.date(2026, 4, 20))
+    text = _render("beschikking-intrekking", case, "uitreiking", dt.date(2026, 4, 20), tmp_path)
+    assert "Binnen de termijn is geen zienswijze ontvangen." in text and "OPEN PUNT" not in text
+
+
+@pytest.mark.parametrize("weeks,granted", [("2", True), ("8", False)])
+def test_an_uitstelverzoek_is_granted_with_the_new_date_or_refused_with_reasons(tmp_path, weeks, granted):
+    from docgen.register.procedure import assess
+    from docgen.register.store import Event
+
+    events = [e if e.kind != "uitstelverzoek" else Event(e.id, e.v_nummer, e.kind, e.event_date, e.received,
+                                                          e.message_id, {"weken": weeks})
+              for e in example_case(TEMPLATES).events]
+    case = assess(EXAMPLE_V, events, {}, dt.date(2026, 3, 17))
+    text = _render("besluit-uitstel", case, "uitstelverzoek", dt.date(2026, 3, 17), tmp_path)
+    if granted:  # 9 March + 2 weeks = 23 March; + 2 weeks = 6 April, tweede Paasdag → 7 April
+        assert "Ik willig uw verzoek in" in text and "7 april 2026" in text
+    else:  # refused: the term stays 23 March
+        assert "Ik wijs uw verzoek af" in text and "meer dan 4 weken" in text and "23 maart 2026" in text
+        assert "Ik willig" not in text
+
+
+def test_templates_check_passes_on_the_shipped_templates():
+    assert check_templates(TEMPLATES) == []
+    assert "are fine" in run_docgen("templates", "check").stdout
+
+
+def _remove_paragraphs_with(word):
+    def transform(document):
+        for paragraph in document.paragraphs:
+            if word in paragraph.text:
+                paragraph._element.getparent().remove(paragraph._element)  # noqa: SLF001 - python-docx has no delete
+    return transform
+
+
+BREAKAGES = {
+    "unknown variable": ("voornemen-intrekking.docx", lambda d: d.add_paragraph("Beste {{ roepnaam }},"),
+                         "unknown variable 'roepnaam'"),
+    "nested typo": ("beschikking-intrekking.docx",
+                    lambda d: d.add_paragraph("{% for blok in motivering %}{{ blok.titell }}{% endfor %}"),
+                    "unknown field 'blok.titell'"),
+    "syntax": ("besluit-uitstel.docx", lambda d: d.add_paragraph("{{ naam "), "template syntax error"),
+    "remedy removed": ("beschikking-verlening.docx", _remove_paragraphs_with("bezwaar"), "lacks 'bezwaar'"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BREAKAGES))
+def test_templates_check_names_the_file_the_problem_and_the_fix(tmp_path, kind):
+    import docx
+
+    name, transform, expected = BREAKAGES[kind]
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    document = docx.Document(str(folder / name))
+    transform(document)
+    document.save(str(folder / name))
+    proc = subprocess.run([*DOCGEN, "templates", "check"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DOCGEN_TEMPLATES": str(folder)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{name}: " in proc.stdout and expected in proc.stdout and "fix:" in proc.stdout
+
+
+def test_preview_writes_docx_and_pdf(tmp_path):
+    out = run_docgen("templates", "preview", "besluit-uitstel", "--out", str(tmp_path)).stdout.split()
+    assert [p.rsplit("/", 1)[1] for p in out] == ["besluit-uitstel.docx", "besluit-uitstel.pdf"]
