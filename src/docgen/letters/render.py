@@ -14,12 +14,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
-import mammoth
 from markupsafe import escape
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import TemplateError
+from docgen.letters.docx_html import docx_to_html
 
 LETTER_CSS = "letter.css"
 
@@ -46,12 +46,6 @@ def render_docx(template: Path, context: dict) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def docx_to_html(docx: bytes) -> str:
-    # mammoth reads document structure only; images are inlined as data: URIs, never fetched.
-    result = mammoth.convert_to_html(io.BytesIO(docx))
-    return result.value
 
 
 def render_pdf(docx: bytes, templates: Path, title: str) -> bytes:
