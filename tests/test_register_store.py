@@ -81,8 +81,8 @@ def test_several_watchers_at_once_process_each_message_and_draft_each_letter_onc
     procs = [subprocess.Popen([*DOCGEN, "run", "--inbox", str(inbox), "--data", str(data), "--once", "--keep"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(watchers)]
-    for proc in procs:
-        _, err = proc.communicate(timeout=600)
+    results = [proc.communicate(timeout=600) for proc in procs]  # collect all before judging any
+    for proc, (_, err) in zip(procs, results):
         assert proc.returncode == 0, err[-2000:]
     with Store(database_url if database_url.startswith("postgres") else data / "docgen.sqlite3") as store:
         messages, drafts = store.messages(), store.drafts()

@@ -80,6 +80,9 @@ class Store:
                 if name in done:
                     continue
                 with db.transaction():
+                    # Another process may have applied it since we looked: look again under the write lock.
+                    if db.one("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)):
+                        continue
                     for statement in filter(str.strip, sql.replace("{pk}", PK[db.dialect]).split(";")):
                         db.execute(statement)
                     db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", (name, now()))
