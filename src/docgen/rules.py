@@ -13,7 +13,7 @@ from pathlib import Path
 from docgen.errors import RuleError
 from docgen.model import TYPES
 from docgen.patterns import Pattern, compile_any, compile_patterns
-from docgen.yamlfile import load_yaml
+from docgen.yamlfile import check_keys, load_yaml
 
 SCOPES = ("subject", "body", "forwarded", "attachments", "attachment_name", "quoted", "content",
           "sender", "sender_name")
@@ -174,15 +174,7 @@ def load_chain(folder: Path) -> Chain:
 
 
 def _rule(raw, path: str) -> Rule:
-    line = getattr(raw, "line", None)
-    if not isinstance(raw, dict):
-        raise RuleError(path, line, "each rule must be a mapping with name, type, description and when")
-    unknown = set(raw) - RULE_KEYS
-    if unknown:
-        raise RuleError(path, line, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}")
-    for key in ("name", "type", "description", "when"):
-        if key not in raw:
-            raise RuleError(path, line, f"rule is missing {key!r}")
+    line = check_keys(raw, path, "rule", RULE_KEYS, ("name", "type", "description", "when"))
     if raw["type"] not in TYPES:
         raise RuleError(path, line, f"type {raw['type']!r} is not one of {list(TYPES)}")
     overrides = raw.get("overrides", [])

@@ -48,3 +48,18 @@ def load_yaml(path: Path):
         raise RuleError(str(path), line, f"not valid YAML: {exc.problem}") from exc
     finally:
         loader.dispose()
+
+
+def check_keys(raw: dict, path: str, what: str, allowed: set[str], required: tuple[str, ...]) -> int | None:
+    """A mapping from a YAML file may hold only `allowed` keys and must hold `required` ones.
+    Returns its line, for the caller's own messages."""
+    line = getattr(raw, "line", None)
+    if not isinstance(raw, dict):
+        raise RuleError(path, line, f"each {what} must be a mapping with {', '.join(required)}")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise RuleError(path, line, f"unknown key(s) {sorted(unknown)} in {what}; allowed: {sorted(allowed)}")
+    for key in required:
+        if key not in raw:
+            raise RuleError(path, line, f"{what} is missing {key!r}")
+    return line

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from docgen.errors import DocgenError, RuleError
-from docgen.yamlfile import load_yaml
+from docgen.yamlfile import check_keys, load_yaml
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,9 @@ def from_file(path: Path) -> Sources:
     mailboxes = []
     for raw in doc.get("mailboxes", []) or []:
         line = getattr(raw, "line", None)
-        if "password" in raw:
+        if isinstance(raw, dict) and "password" in raw:
             raise RuleError(p, line, "no password in the configuration file: use password_env or password_file")
-        unknown = set(raw) - _MAILBOX_KEYS
-        if unknown:
-            raise RuleError(p, line, f"unknown mailbox setting(s) {sorted(unknown)}")
-        for key in ("name", "host", "port", "user"):
-            if key not in raw:
-                raise RuleError(p, line, f"mailbox is missing {key!r}")
+        check_keys(raw, p, "mailbox", _MAILBOX_KEYS, ("name", "host", "port", "user"))
         if raw.get("security", "tls") not in ("tls", "starttls", "none"):
             raise RuleError(p, line, "security must be tls, starttls or none")
         mailboxes.append(MailboxConfig(**dict(raw)))
