@@ -82,3 +82,15 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     render_letter(ROOT / "templates" / "voornemen-intrekking.docx",
                   letter_context(by_name("voornemen-intrekking"), trigger, case, dt.date(2026, 3, 4)), "t")
     assert attempts == []
+
+
+def test_the_injection_in_the_hostile_m55_stays_literal_in_the_drafted_permit(tmp_path):
+    inbox, data = tmp_path / "inbox", tmp_path / "var"
+    copy_messages(["h23_inject_jinja.eml"], HOSTILE, inbox)
+    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
+    folder = data / "outbox" / "2234207960"
+    from conftest import docx_text, pdf_text
+
+    assert "Grace {{ 7*7 }} Mensah" in docx_text(folder / "beschikking-verlening.docx")
+    assert "Grace {{ 7*7 }} Mensah" in " ".join(pdf_text(folder / "beschikking-verlening.pdf").split())
+    assert "Grace 49 Mensah" not in docx_text(folder / "beschikking-verlening.docx")
