@@ -3,7 +3,7 @@
 # servers the tests use started here and stopped afterwards: PostgreSQL and Dovecot (IMAP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DOCGEN_EXTRA_DEBS="libreoffice-writer-nogui" bash scripts/setup.sh  # tests open DOCX drafts in LibreOffice
+DOCGEN_EXTRA_DEBS="libreoffice-writer-nogui chromium" bash scripts/setup.sh  # tests: LibreOffice, a real browser
 export OMP_THREAD_LIMIT=1
 IMAP_SCRIPT=${DOCGEN_SHARED:-../shared}/tools/imap-server.sh
 

@@ -229,6 +229,49 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Accounts for the web application. The password comes from $DOCGEN_PASSWORD or a prompt."""
+    import getpass
+    import os
+
+    from docgen.register.store import Reviews
+    from docgen.web.auth import ROLES, hash_password
+
+    with Store(Settings.from_env(args.data).database_url) as store:
+        reviews = Reviews(store)
+        if args.action == "list":
+            for user in reviews.users():
+                print(f"{user['name']:<24} {user['role']:<20} {user['created_at'][:10]}")
+            return 0
+        if not args.name:
+            raise DocgenError(f"users {args.action} needs a name")
+        if args.action == "remove":
+            if not reviews.remove_user(args.name):
+                raise DocgenError(f"no user {args.name}")
+            print(f"removed {args.name}")
+            return 0
+        if args.role not in ROLES:
+            raise DocgenError(f"--role must be one of {', '.join(ROLES)}")
+        password = os.environ.get("DOCGEN_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
+        if len(password) < 12:
+            raise DocgenError("a password needs at least 12 characters")
+        reviews.add_user(args.name, hash_password(password), args.role)
+        print(f"added {args.name} ({args.role})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The web application, on loopback unless told otherwise."""
+    from docgen.web import create_app
+
+    app = create_app(Settings.from_env(args.data), today=dt.date.fromisoformat(args.today) if args.today else None)
+    log.info("serving on http://%s:%d", args.host, args.port)
+    from werkzeug.serving import run_simple
+
+    run_simple(args.host, args.port, app, threaded=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="docgen", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -263,6 +306,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="preview: folder for the DOCX and PDF (default <data>/preview)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.set_defaults(func=cmd_templates)
+
+    p = sub.add_parser("users", help="add, remove or list accounts of the web application")
+    p.add_argument("action", choices=["add", "remove", "list"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", default="monitor", help="monitor, behandelaar, contactpersoon, template-maintainer, admin")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("serve", help="the web application for monitors, staff and template maintainers")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("status", help="each source's state: connected, last message, backlog, errors")
     p.add_argument("--data", default=None, help="data directory (default ./var)")

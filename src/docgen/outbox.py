@@ -21,6 +21,12 @@ def write_draft(outbox: Path, path: Path, data: bytes) -> None:
     write_atomic(path, data, outbox.parent / PARTIAL)
 
 
+def keep_version(path: Path, version: int) -> None:
+    """Keep the text a draft had before a correction replaced it: <name>.v<version><suffix>."""
+    if path.exists():
+        os.replace(path, path.with_name(f"{path.stem}.v{version}{path.suffix}"))
+
+
 def clean_partial(outbox: Path, older_than_seconds: float = 600) -> int:
     """Remove what killed writers left in .partial (old enough that no live writer still owns it)."""
     import time

@@ -69,4 +69,19 @@ CREATE TABLE source_status (
     updated_at TEXT NOT NULL
 )
 """),
+    ("0003_users_and_review", """
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+ALTER TABLE drafts ADD COLUMN review TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE drafts ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN cosigned_by TEXT NOT NULL DEFAULT ''
+"""),
+    ("0004_draft_versions", """
+ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE drafts ADD COLUMN corrected_by TEXT NOT NULL DEFAULT ''
+"""),
 )

@@ -234,6 +234,66 @@ class Store:
         return self.db.all("SELECT * FROM source_status ORDER BY name")
 
 
+class Reviews:
+    """Users and the four-eyes review of drafts: a behandelaar approves, a contactpersoon co-signs."""
+
+    def __init__(self, store: Store):
+        self.db = store.db
+
+    def add_user(self, name: str, password_hash: str, role: str) -> None:
+        with self.db.transaction():
+            self.db.execute("INSERT INTO users (name, password_hash, role, created_at) VALUES (?,?,?,?)"
+                            " ON CONFLICT (name) DO NOTHING", (name, password_hash, role, now()))
+
+    def remove_user(self, name: str) -> bool:
+        with self.db.transaction():
+            return self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 1
+
+    def user(self, name: str):
+        return self.db.one("SELECT * FROM users WHERE name = ?", (name,))
+
+    def users(self) -> list:
+        return self.db.all("SELECT name, role, created_at FROM users ORDER BY name")
+
+    def draft(self, draft_id: int):
+        return self.db.one("SELECT * FROM drafts WHERE id = ? AND status = 'draft'", (draft_id,))
+
+    def approve(self, draft_id: int, user: str) -> bool:
+        with self.db.transaction():
+            return self.db.execute("UPDATE drafts SET review = 'approved', approved_by = ? WHERE id = ?"
+                                   " AND status = 'draft' AND review = 'open'", (user, draft_id)).rowcount == 1
+
+    def cosign(self, draft_id: int, user: str) -> bool:
+        """Visie vooraf: a second person makes an approved draft final; final letters never change."""
+        with self.db.transaction():
+            return self.db.execute("UPDATE drafts SET review = 'final', cosigned_by = ? WHERE id = ?"
+                                   " AND review = 'approved' AND approved_by <> ?", (user, draft_id, user)).rowcount == 1
+
+    def corrected(self, draft_id: int, user: str) -> bool:
+        """A corrected DOCX replaces the draft; an approval of the old text no longer counts."""
+        with self.db.transaction():
+            return self.db.execute("UPDATE drafts SET version = version + 1, corrected_by = ?, review = 'open',"
+                                   " approved_by = '' WHERE id = ? AND review <> 'final'", (user, draft_id)).rowcount == 1
+
+    def resolve_triage(self, message_row: int, mtype: str, v_nummer: str, user: str) -> bool:
+        """A monitor sets type and V-nummer by hand; the message becomes an event and processing goes on."""
+        with self.db.transaction():
+            row = self.db.one("SELECT * FROM messages WHERE id = ? AND status = 'triage'", (message_row,))
+            if row is None:
+                return False
+            fields = json.loads(row["fields"])
+            self.db.execute("UPDATE messages SET status = 'classified', type = ?, v_nummers = ?, reasons = ?"
+                            " WHERE id = ?", (mtype, json.dumps([v_nummer] if v_nummer else []),
+                                              json.dumps(json.loads(row["reasons"]) + [f"set by monitor {user}"]),
+                                              message_row))
+            if mtype in CASE_TYPES and v_nummer:
+                self.db.execute("INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
+                                " VALUES (?,?,?,?,?,?) ON CONFLICT (v_nummer, kind, message_id) DO NOTHING",
+                                (v_nummer, mtype, fields.get("datum") or (row["received"] or "")[:10] or None,
+                                 row["received"], message_row, row["fields"]))
+            return True
+
+
 def _dead_here(worker: str) -> bool:
     """A claim by a process of this host that no longer runs (killed mid-render) can be taken at once."""
     host, _, pid = worker.rpartition(":")

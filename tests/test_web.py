@@ -1,0 +1,211 @@
+"""The web application in a real headless Chromium: each role sees its pages, the main story works end to end,
+and what a role must not do is refused, also by direct URL and by POST."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import DOCGEN, ROOT, SAMPLE, pdf_text, run_docgen, wait_for
+
+PASSWORD = "correct-horse-battery"
+USERS = {"mona": "monitor", "bea": "behandelaar", "cor": "contactpersoon", "tom": "template-maintainer"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A register with a sepot (drafted), a phishing mail (triage), the users, and `docgen serve` running."""
+    data = tmp_path_factory.mktemp("web") / "var"
+    inbox = data.parent / "inbox"
+    inbox.mkdir()
+    for name in ("0042.eml", "0004.eml", "0003.eml", "0001.eml"):
+        shutil.copy(SAMPLE / name, inbox / name)
+    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
+    for name, role in USERS.items():
+        subprocess.run([*DOCGEN, "users", "add", name, "--role", role, "--data", str(data)], cwd=ROOT, check=True,
+                       capture_output=True, env={**os.environ, "DOCGEN_PASSWORD": PASSWORD})
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DOCGEN_DATABASE_URL"}
+    server = subprocess.Popen([*DOCGEN, "serve", "--data", str(data), "--port", str(port), "--today", "2026-04-17"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(lambda: _up(port), timeout=60)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _up(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if not executable:
+        pytest.fail("Chromium is missing: scripts/test.sh installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _login(browser, site, name):
+    page = browser.new_page()
+    page.goto(f"{site}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Inloggen')")
+    return page
+
+
+def _shot(page, name):
+    folder = os.environ.get("DOCGEN_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def test_every_page_requires_login(browser, site):
+    page = browser.new_page()
+    for path in ("/inbox", "/cases", "/cases/2956047063", "/templates", "/report"):
+        page.goto(site + path)
+        assert "/login" in page.url, path
+    page.close()
+
+
+def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser, site):
+    page = _login(browser, site, "mona")
+    assert page.url.endswith("/inbox")
+    assert page.locator("tr.triage").count() == 2  # a phishing mail, and an M55 without V-nummer
+    phishing = page.locator("tr.triage", has_text="ind-beveiliging.com")
+    m55 = page.locator("tr.triage", has_text="no V-nummer found in this m55")
+    _shot(page, "inbox")
+    m55.locator("input[name=v_nummer]").fill("1111111111")
+    m55.locator("button", has_text="Verwerken").click()
+    phishing.locator("button", has_text="Verwerken").click()  # stays overig, no V-nummer needed
+    assert page.locator("tr.triage").count() == 0
+    page.close()
+    page = _login(browser, site, "bea")
+    page.goto(f"{site}/cases/1111111111")  # processing went on: the bedenktijd is confirmed in a draft
+    assert "bevestiging-bedenktijd" in page.inner_text("main")
+    page.close()
+
+
+def test_a_monitor_may_not_see_cases(browser, site):
+    page = _login(browser, site, "mona")
+    assert page.goto(f"{site}/cases").status == 403
+    assert page.goto(f"{site}/cases/2956047063").status == 403
+    page.close()
+
+
+def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(browser, site, tmp_path):
+    page = _login(browser, site, "bea")
+    page.click("text=2956047063")
+    row = page.locator("tr", has_text="voornemen-intrekking")
+    assert row.locator("a", has_text="PDF").count() == 1
+    with page.expect_download() as download:
+        row.locator("a", has_text="DOCX").click()
+    assert download.value.suggested_filename == "voornemen-intrekking.docx"
+    # The behandelaar corrects the draft in Word and uploads it; the PDF follows the correction.
+    import docx
+
+    corrected = tmp_path / "voornemen-intrekking.docx"
+    document = docx.Document(download.value.path())
+    document.add_paragraph("Correctie van de behandelaar: betrokkene verblijft in de opvang.")
+    document.save(str(corrected))
+    row.locator("input[type=file]").set_input_files(str(corrected))
+    row.locator("button", has_text="Correctie uploaden").click()
+    row = page.locator("tr", has_text="voornemen-intrekking")
+    assert "versie 2, gecorrigeerd door bea" in row.inner_text()
+    pdf = page.request.get(site + row.locator("a", has_text="PDF").get_attribute("href")).body()
+    (tmp_path / "v2.pdf").write_bytes(pdf)
+    assert "betrokkene verblijft in de opvang" in " ".join(pdf_text(tmp_path / "v2.pdf").split())
+    row.locator("button", has_text="Goedkeuren").click()
+    assert "goedgekeurd door bea" in page.locator("tr", has_text="voornemen-intrekking").inner_text()
+    _shot(page, "case")
+    page.close()
+
+    page = _login(browser, site, "cor")
+    page.goto(f"{site}/cases/2956047063")
+    page.locator("tr", has_text="voornemen-intrekking").locator("button", has_text="Medeondertekenen").click()
+    assert "definitief" in page.locator("tr", has_text="voornemen-intrekking").inner_text()
+    page.close()
+
+    page = _login(browser, site, "bea")  # a final letter cannot change, not even by a direct POST
+    page.goto(f"{site}/cases/2956047063")
+    assert page.locator("tr", has_text="voornemen-intrekking").locator("input[type=file]").count() == 0
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    draft = page.locator("tr", has_text="voornemen-intrekking").locator("a", has_text="DOCX").get_attribute("href")
+    upload = draft.replace("/docx", "/upload")
+    response = page.request.post(site + upload, multipart={"csrf": csrf, "docx": {
+        "name": "x.docx", "mimeType": "application/octet-stream", "buffer": corrected.read_bytes()}})
+    assert response.status == 409
+    page.close()
+
+
+def test_what_a_role_must_not_do_is_refused_also_by_direct_post(browser, site):
+    page = _login(browser, site, "mona")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    response = page.request.post(f"{site}/drafts/1/approve", form={"csrf": csrf}, max_redirects=0)
+    assert response.status == 403  # a monitor may not approve
+    page.close()
+    page = _login(browser, site, "bea")
+    csrf = page.locator("input[name=csrf]").first.get_attribute("value")
+    assert page.request.post(f"{site}/drafts/1/cosign", form={"csrf": csrf}).status == 403  # behandelaar ≠ co-signer
+    assert page.request.post(f"{site}/drafts/1/approve", form={}).status in (400, 409)  # no CSRF token, or final
+    assert page.goto(f"{site}/templates").status == 403
+    page.close()
+
+
+def test_the_template_maintainer_sees_the_check_and_everyone_the_report(browser, site):
+    page = _login(browser, site, "tom")
+    assert page.url.endswith("/templates") and "Alle sjablonen zijn in orde" in page.inner_text("main")
+    _shot(page, "templates")
+    preview = page.request.get(site + page.locator("a", has_text="Beschikking intrekking").get_attribute("href"))
+    assert preview.headers["content-type"] == "application/pdf" and preview.body().startswith(b"%PDF")
+    page.goto(f"{site}/report")
+    assert "sepot → voornemen tot intrekking" in page.inner_text("main")
+    _shot(page, "report")
+    page.close()
+
+
+def test_a_session_expires(tmp_path):
+    import time as clock
+
+    from werkzeug.security import generate_password_hash
+
+    from docgen.config import Settings
+    from docgen.register.store import Reviews, Store
+    from docgen.web import create_app
+    from docgen.web.auth import SESSION_SECONDS
+
+    settings = Settings(data=tmp_path / "var", rules=ROOT / "inbox_rules", templates=ROOT / "templates")
+    with Store(settings.database) as store:
+        Reviews(store).add_user("bea", generate_password_hash(PASSWORD, method="scrypt"), "behandelaar")
+    client = create_app(settings).test_client()
+    client.post("/login", data={"name": "bea", "password": PASSWORD})
+    assert client.get("/cases").status_code == 200
+    with client.session_transaction() as session:
+        session["since"] = clock.time() - SESSION_SECONDS - 1
+    response = client.get("/cases")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
