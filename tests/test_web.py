@@ -15,7 +15,7 @@ import pytest
 from conftest import DOCGEN, ROOT, SAMPLE, pdf_text, run_docgen, wait_for
 
 PASSWORD = "correct-horse-battery"
-USERS = {"mona": "monitor", "bea": "behandelaar", "cor": "contactpersoon", "tom": "template-maintainer"}
+USERS = {"mona": "monitor", "bea": "behandelaar", "cor": "contactpersoon", "tom": "template-maintainer", "ada": "admin"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -34,6 +34,7 @@ def site(tmp_path_factory):
     inbox.mkdir()
     for name in ("0042.eml", "0004.eml", "0003.eml", "0001.eml"):
         shutil.copy(SAMPLE / name, inbox / name)
+    shutil.copy(SAMPLE.parent / "hostile-sample" / "h07_rtlo_filename.eml", inbox / "h07.eml")
     run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
     for name, role in USERS.items():
         subprocess.run([*DOCGEN, "users", "add", name, "--role", role, "--data", str(data)], cwd=ROOT, check=True,
@@ -97,6 +98,7 @@ def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser
     page = _login(browser, site, "mona")
     assert page.url.endswith("/inbox")
     assert page.locator("tr.triage").count() == 2  # a phishing mail, and an M55 without V-nummer
+    assert "text-direction characters" in page.inner_text("tr.quarantined")  # quarantine, with its reason
     phishing = page.locator("tr.triage", has_text="ind-beveiliging.com")
     m55 = page.locator("tr.triage", has_text="no V-nummer found in this m55")
     _shot(page, "inbox")
@@ -189,6 +191,13 @@ def test_the_template_maintainer_sees_the_check_and_everyone_the_report(browser,
     page.close()
 
 
+def test_an_admin_sees_every_page(browser, site):
+    page = _login(browser, site, "ada")
+    for path in ("/inbox", "/cases", "/cases/2956047063", "/templates", "/report"):
+        assert page.goto(site + path).status == 200, path
+    page.close()
+
+
 def test_a_session_expires(tmp_path):
     import time as clock
 
@@ -209,3 +218,16 @@ def test_a_session_expires(tmp_path):
         session["since"] = clock.time() - SESSION_SECONDS - 1
     response = client.get("/cases")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_accounts_are_listed_and_removed_from_the_command_line(tmp_path):
+    env = {**os.environ, "DOCGEN_PASSWORD": PASSWORD}
+    data = str(tmp_path / "var")
+    subprocess.run([*DOCGEN, "users", "add", "eva", "--role", "monitor", "--data", data], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    assert "eva" in run_docgen("users", "list", "--data", data).stdout
+    run_docgen("users", "remove", "eva", "--data", data)
+    assert "eva" not in run_docgen("users", "list", "--data", data).stdout
+    short = subprocess.run([*DOCGEN, "users", "add", "kim", "--data", data], cwd=ROOT, capture_output=True, text=True,
+                           env={**os.environ, "DOCGEN_PASSWORD": "kort"})
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
