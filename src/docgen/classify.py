@@ -77,7 +77,7 @@ def find_v_nummers(rules: RuleSet, texts: dict[str, str]) -> list[str]:
     return found
 
 
-def classify(msg: Message, rules: RuleSet) -> Classification:
+def classify(msg: Message, rules: RuleSet, explain: bool = False) -> Classification:
     texts = scopes(msg)
     sender = judge_sender(rules.senders, msg)
     v_nummers = find_v_nummers(rules, texts)
@@ -87,6 +87,7 @@ def classify(msg: Message, rules: RuleSet) -> Classification:
         attachment_types=tuple(a.content_type for a in msg.attachments),
         roles=sender.roles,
         has_v_nummer=bool(v_nummers),
+        explain=explain,
     )
     votes: list[tuple[str, str]] = []  # (type, rule name)
     dismissed: set[str] = set()
@@ -100,7 +101,8 @@ def classify(msg: Message, rules: RuleSet) -> Classification:
             trace.append(f"rule {rule.name}: cut off ({exc})")
             triage.append(f"rule {rule.name} took too long and was cut off")
             continue
-        trace.append(f"rule {rule.name}: {'HIT' if hit else 'miss'} — {why}")
+        if explain:
+            trace.append(f"rule {rule.name}: {'HIT' if hit else 'miss'} — {why}")
         if not hit:
             continue
         reasons.append(f"rule {rule.name}: {why}")

@@ -39,7 +39,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     rules = load_rules(settings.rules)
     for path in _eml_files(args.paths):
         try:
-            result = classify(parse_message(path.read_bytes()), rules)
+            result = classify(parse_message(path.read_bytes()), rules, explain=args.explain)
         except QuarantineError as exc:
             record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True,
                       "quarantine": exc.reason, "fields": {}, "reasons": [f"quarantined: {exc.reason}"]}

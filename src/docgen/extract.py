@@ -14,6 +14,8 @@ from docgen.yamlfile import load_yaml
 
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8}
 _NEAR_WINDOW = 120  # characters between a keyword and the date it introduces
+_NOT_DIGIT = regex.compile(r"\D")
+_AFTER_LABEL = regex.compile(r"[ \t]*:[ \t]*([^\n]+)")
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,19 @@ def _compile_fields(doc: dict, path: str) -> dict:
 
 
 def v_nummers(ex: Extractors, scopes: dict[str, str]) -> list[str]:
-    """V-nummers in order of appearance: labelled ones anywhere, bare ones where allowed."""
+    """V-nummers in order of appearance: labelled ones anywhere, bare ones where allowed.
+    Each kind is one scan over the joined scopes (the order of the scopes is kept)."""
     found: list[str] = []
-    for scope, text in scopes.items():
-        for match in ex.v_labelled.finditer(text):
-            _add(found, regex.sub(r"\D", "", match.group(1)))
-        if scope in ex.bare_scopes:
-            for match in ex.v_bare.finditer(text):
-                number = match.group(1)
-                before = text[max(0, match.start() - 30):match.start()]
-                if number.startswith(ex.bare_not_starting) or ex.v_not_after.search(before):
-                    continue
-                _add(found, number)
+    for match in ex.v_labelled.finditer("\n\n".join(scopes.values())):
+        _add(found, _NOT_DIGIT.sub("", match.group(1)))
+    bare_text = "\n\n".join(text for scope, text in scopes.items() if scope in ex.bare_scopes)
+    if bare_text:
+        for match in ex.v_bare.finditer(bare_text):
+            number = match.group(1)
+            before = bare_text[max(0, match.start() - 30):match.start()]
+            if number.startswith(ex.bare_not_starting) or ex.v_not_after.search(before):
+                continue
+            _add(found, number)
     return found
 
 
@@ -142,7 +145,7 @@ def date_near(ex: Extractors, text: str, near: Pattern) -> dt.date | None:
 def labelled_value(label: Pattern, text: str) -> str | None:
     """The rest of the line after 'Label:'."""
     for match in label.finditer(text):
-        after = regex.match(r"[ \t]*:[ \t]*([^\n]+)", text[match.end():])
+        after = _AFTER_LABEL.match(text, match.end())
         if after:
             return after.group(1).strip()
     return None

@@ -35,6 +35,7 @@ class View:
     attachment_types: tuple[str, ...]
     roles: frozenset[str]
     has_v_nummer: bool
+    explain: bool = False  # word the misses too (for --explain); hits are always worded
 
 
 class Condition:
@@ -53,7 +54,7 @@ class TextCondition(Condition):
         if match:
             found = " ".join(match.group(0).split())[:60]
             return True, f"{_SCOPE_WORDS[self.scope]} contains {found!r}"
-        return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}"
+        return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}" if view.explain else ""
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class AnyOf(Condition):
             if ok:
                 return True, why
             misses.append(why)
-        return False, " and ".join(misses)
+        return False, " and ".join(misses) if view.explain else ""
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def _parse(msg: email.message.Message, limits: Limits, depth: int) -> Message:
     split = split_history(text.replace("\r\n", "\n"), subject)
     if split.forwarded:
         forwarded.append(_inline_forward(split.forwarded))
-    name, address = email.utils.parseaddr(_header(msg, "from"))
+    name, address = _parse_from(_header(msg, "from"))
     return Message(
         message_id=_header(msg, "message-id").strip(),
         sender=address.lower(),
@@ -107,6 +107,20 @@ def _parse(msg: email.message.Message, limits: Limits, depth: int) -> Message:
         headers=tuple((k, _decode_header(v)) for k, v in msg.items()),
         warnings=tuple(warnings),
     )
+
+
+_SIMPLE_FROM = re.compile(r'^\s*(?:"([^"\\]*)"|([^"<>,;@\\]*?))\s*<([^<>@\s",;]+@[^<>@\s",;]+)>\s*$|'
+                          r'^\s*<?([^<>@\s",;]+@[^<>@\s",;]+)>?\s*$')
+
+
+def _parse_from(value: str) -> tuple[str, str]:
+    """`"Name" <a@b>` or a bare address take a strict fast path; anything else goes to parseaddr."""
+    match = _SIMPLE_FROM.match(value)
+    if match:
+        if match.group(4):
+            return "", match.group(4)
+        return (match.group(1) or match.group(2) or "").strip(), match.group(3)
+    return email.utils.parseaddr(value)
 
 
 def _leaf_parts(msg: email.message.Message):
