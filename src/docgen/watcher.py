@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from pathlib import Path
 
 from docgen.classify import RuleSet
@@ -20,6 +21,7 @@ from docgen.sources.config import Sources
 from docgen.sources.folder import FolderSource
 
 log = logging.getLogger("docgen")
+RESCAN_SECONDS = 60.0
 
 
 def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None) -> int:
@@ -123,7 +125,7 @@ class Watcher:
 
 
 def run_drafter(settings: Settings, review, draft_needed, stop, parent: int) -> None:
-    """The drafter process: draft what is due whenever intake says so (and every few seconds)."""
+    """The drafter process: draft what is due whenever intake says so, and once a minute anyway."""
     import signal
 
     from docgen.outbox import clean_partial, send_for_review
@@ -134,13 +136,19 @@ def run_drafter(settings: Settings, review, draft_needed, stop, parent: int) -> 
         logging.getLogger(noisy).setLevel(logging.WARNING)
     pipeline = Pipeline(settings)
     clean_partial(settings.outbox)
+    last_scan = 0.0
     while not stop.is_set() and os.getppid() == parent:  # a killed watcher leaves no orphan drafting on
+        # Draft when intake says so; otherwise look once a minute for letters that time made due
+        # (a zienswijze term that has passed).
+        if not draft_needed.is_set() and time.monotonic() - last_scan < RESCAN_SECONDS:
+            draft_needed.wait(1.0)
+            continue
         draft_needed.clear()
+        last_scan = time.monotonic()
         for drafted in pipeline.draft_due():
             if review:
                 try:
                     send_for_review(review, drafted)
                 except OSError as exc:
                     log.error("review mail failed v_nummer=%s reason=%s", drafted.v_nummer, type(exc).__name__)
-        draft_needed.wait(1.0)
     pipeline.store.close()
