@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from docgen.classify import RuleSet
+from docgen.classify import RuleSet, load_rules
 from docgen.config import Settings
 from docgen.pipeline import Pipeline
 from docgen.sources.config import Sources
@@ -50,7 +50,7 @@ class Watcher:
                  poll_seconds: float = 2.0):
         self.settings = settings
         self.sources = sources
-        self.rules = rules or Pipeline(settings).rules
+        self.rules = rules or load_rules(settings.rules)
         self.poll = poll_seconds
         self.stop = threading.Event()
         self.wakeup = threading.Event()

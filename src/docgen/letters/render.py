@@ -72,6 +72,7 @@ def _stylesheet(templates: Path):
     return CSS(filename=str(css), url_fetcher=_fetcher_for(templates)) if css.exists() else CSS(string="")
 
 
+@lru_cache(maxsize=8)
 def _fetcher_for(templates: Path):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

@@ -120,13 +120,18 @@ class Store:
             events: list[int] = []
             if result and status == "classified" and result.type in CASE_TYPES:
                 for v in result.v_nummers:
-                    event = self.db.one(
-                        "INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
-                        " VALUES (?,?,?,?,?,?) RETURNING id",
-                        (v, result.type, result.fields.get("datum"), received.isoformat() if received else None,
-                         message_row, json.dumps(result.fields, ensure_ascii=False)))
-                    events.append(event["id"])
+                    events.append(self.add_event(v, result.type, result.fields.get("datum"),
+                                                 received.isoformat() if received else None, message_row,
+                                                 json.dumps(result.fields, ensure_ascii=False)))
             return Recorded(message_row, False, tuple(events))
+
+    def add_event(self, v_nummer: str, kind: str, event_date: str | None, received: str | None,
+                  message_row: int, fields: str) -> int | None:
+        """One event of one case; inside the caller's transaction. None when it was already there."""
+        row = self.db.one("INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
+                          " VALUES (?,?,?,?,?,?) ON CONFLICT (v_nummer, kind, message_id) DO NOTHING RETURNING id",
+                          (v_nummer, kind, event_date, received, message_row, fields))
+        return row["id"] if row else None
 
     def events(self, v_nummer: str) -> list[Event]:
         rows = self.db.all("SELECT * FROM events WHERE v_nummer = ? ORDER BY COALESCE(event_date, received), id",
@@ -238,6 +243,7 @@ class Reviews:
     """Users and the four-eyes review of drafts: a behandelaar approves, a contactpersoon co-signs."""
 
     def __init__(self, store: Store):
+        self.store = store
         self.db = store.db
 
     def add_user(self, name: str, password_hash: str, role: str) -> None:
@@ -287,10 +293,8 @@ class Reviews:
                                               json.dumps(json.loads(row["reasons"]) + [f"set by monitor {user}"]),
                                               message_row))
             if mtype in CASE_TYPES and v_nummer:
-                self.db.execute("INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
-                                " VALUES (?,?,?,?,?,?) ON CONFLICT (v_nummer, kind, message_id) DO NOTHING",
-                                (v_nummer, mtype, fields.get("datum") or (row["received"] or "")[:10] or None,
-                                 row["received"], message_row, row["fields"]))
+                self.store.add_event(v_nummer, mtype, fields.get("datum") or (row["received"] or "")[:10] or None,
+                                     row["received"], message_row, row["fields"])
             return True
 
 

@@ -56,7 +56,8 @@ class Mailbox:
 
     def _ensure_folders(self) -> dict[str, str]:
         c, client = self.config, self.client
-        delimiter = client.list_folders(pattern=c.folder)[0][1] if client.list_folders(pattern=c.folder) else b"/"
+        listed = client.list_folders(pattern=c.folder)
+        delimiter = listed[0][1] if listed else b"/"
         sep = delimiter.decode() if isinstance(delimiter, bytes) else (delimiter or "/")
         targets = {"classified": c.processed or f"{c.folder}{sep}Verwerkt",
                    "triage": c.triage or f"{c.folder}{sep}Triage",
