@@ -50,7 +50,7 @@ def sepot(n: int) -> tuple[str, bytes]:
     msg["From"] = "OM Arrondissementsparket Den Haag <mensenhandel.denhaag@om.nl>"
     msg["To"] = "b83.zwolle@ind.nl"
     msg["Subject"] = f"Kennisgeving van niet-vervolging V-nr: {v}"
-    msg["Date"] = format_datetime(datetime.datetime(2026, 5, 11, 10, 0, tzinfo=datetime.timezone.utc))
+    msg["Date"] = format_datetime(datetime.datetime(2026, 5, 11, 10, 0, tzinfo=datetime.UTC))
     msg["Message-ID"] = f"<bench-{uuid.uuid4().hex}@om.nl>"
     msg.set_content(f"Parketnummer: 09/{n % 1000000:06d}-25\nBetreft: aangifte mensenhandel van Bench Persoon, "
                     f"V-nr: {v}\nDatum beslissing: 11-05-2026\nDe officier van justitie heeft besloten de zaak "

@@ -14,7 +14,6 @@ import email
 import email.policy
 import io
 import os
-import statistics
 import subprocess
 import sys
 import time

@@ -61,7 +61,7 @@ def bench_intake(url: str, messages: int) -> tuple[float, float]:
         for i, (v, kind, day, fields) in enumerate(rows):
             result = Classification(kind, (v,), False, fields)
             store.record(digest=f"{i:064x}", source="bench", key=str(i), name=f"{i}.eml", message_id="",
-                         received=dt.datetime.combine(day, dt.time(10), dt.timezone.utc), result=result)
+                         received=dt.datetime.combine(day, dt.time(10), dt.UTC), result=result)
         ours = time.perf_counter() - start
     with Store(fresh_url("sqlite" if not url.startswith("postgres") else "postgres", Path(url).parent)) as bare:
         start = time.perf_counter()

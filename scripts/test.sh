@@ -26,4 +26,5 @@ if [ -z "${IMAP_PORT:-}" ]; then
   eval "$(IMAP_PORT=$port bash "$IMAP_SCRIPT" start)"
   STARTED_IMAP_HOME=$IMAP_HOME
 fi
+.venv/bin/ruff check src tests bench  # lint is part of the test command (and so of CI)
 .venv/bin/python -m pytest "$@"

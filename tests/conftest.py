@@ -155,7 +155,7 @@ class Mailboxes:
     def close(self) -> None:
         try:
             self.client.logout()
-        except Exception:
+        except OSError:
             pass
 
 

@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from docgen.register.calendar import add_working_days, easter, extend_term, holidays, is_free, kings_day
+from docgen.register.calendar import (
+    add_working_days,
+    easter,
+    extend_term,
+    holidays,
+    is_free,
+    kings_day,
+)
 
 D = dt.date
 

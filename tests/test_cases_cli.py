@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from conftest import SAMPLE, run_docgen
 
 

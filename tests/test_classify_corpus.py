@@ -7,9 +7,7 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SAMPLE, SHARED, run_docgen
-
 
 OWN = ROOT / "tests" / "data" / "mail"  # our own synthetic messages, in other wording than the sample
 
@@ -65,7 +63,7 @@ def test_every_command_has_help():
     from docgen.cli import build_parser
 
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse has no public API for this
+    commands = parser._subparsers._group_actions[0].choices
     assert {"classify", "run", "watch"} <= set(commands)
     for name in commands:
         proc = subprocess.run([sys.executable, "-m", "docgen", name, "--help"], capture_output=True, text=True, cwd=ROOT)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from docgen import extract
+from docgen.classify import extract
 
 V_CASES = [
     ("V-nummer: 1234567890", ["1234567890"]),

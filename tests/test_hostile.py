@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import HOSTILE, ROOT, copy_messages, labels, run_docgen
 
 CASES = labels(HOSTILE, "hostile.jsonl") if HOSTILE.is_dir() else []
@@ -62,8 +61,8 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     from docgen.letters.catalogue import by_name
     from docgen.letters.context import letter_context
     from docgen.letters.render import render_letter
-    from docgen.register.procedure import assess
     from docgen.parse import parse_message
+    from docgen.register.procedure import assess
     from docgen.register.store import Event
 
     attempts = []

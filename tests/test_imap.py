@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
-
 from conftest import HOSTILE, ROOT, SAMPLE, wait_for
+
 from docgen.config import Settings
 from docgen.register.store import Store
 from docgen.sources.config import from_urls

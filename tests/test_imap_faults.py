@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DOCGEN, ROOT, SAMPLE, SHARED, Mailboxes, wait_for
+
 from docgen.register.store import Store
 
 SCRIPT = SHARED / "tools" / "imap-server.sh"
@@ -50,7 +50,7 @@ def own_server(imap_server):
 def _watch(data: Path, url: str, password: str, log: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "DOCGEN_IMAP_PASSWORD": password, "PYTHONUNBUFFERED": "1"}
     env.pop("DOCGEN_DATABASE_URL", None)
-    stderr = open(log, "a") if log else subprocess.PIPE  # noqa: SIM115 - closed by the caller via proc
+    stderr = open(log, "a") if log else subprocess.PIPE
     proc = subprocess.Popen([*DOCGEN, "watch", "--source", url, "--data", str(data), "--poll", "0.5"], cwd=ROOT,
                             env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
     if log:

@@ -8,8 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import DOCGEN, ROOT, docx_text, pdf_text, run_docgen
+
 from docgen.letters.catalogue import LETTERS
 from docgen.letters.check import EXAMPLE_V, check_templates, example_case, preview
 from docgen.letters.pdfa import pdfa_problems
@@ -112,7 +112,7 @@ def _remove_paragraphs_with(word):
     def transform(document):
         for paragraph in document.paragraphs:
             if word in paragraph.text:
-                paragraph._element.getparent().remove(paragraph._element)  # noqa: SLF001 - python-docx has no delete
+                paragraph._element.getparent().remove(paragraph._element)
     return transform
 
 

@@ -8,7 +8,6 @@ import subprocess
 import zipfile
 
 import pytest
-
 from conftest import ROOT, docx_text
 
 HOSTILE_NAME = "Grace {{ 7*7 }} Mensah & Zn <w:p>x</w:p> <img src='http://169.254.169.254/'>"

@@ -9,8 +9,8 @@ import subprocess
 import threading
 
 import pytest
-
 from conftest import DOCGEN, ROOT, SAMPLE, copy_messages
+
 from docgen.model import Classification
 from docgen.register.migrations import MIGRATIONS
 from docgen.register.store import Store
@@ -27,7 +27,7 @@ def store(database_url):
 
 
 def test_recording_a_message_twice_changes_nothing(store):
-    when = dt.datetime(2026, 2, 18, 10, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 2, 18, 10, tzinfo=dt.UTC)
     first = store.record(digest="a" * 64, source="t", key="1", name="1.eml", message_id="<1>", received=when,
                          result=_sepot())
     again = store.record(digest="a" * 64, source="t", key="1", name="1.eml", message_id="<1>", received=when,
@@ -82,7 +82,7 @@ def test_several_watchers_at_once_process_each_message_and_draft_each_letter_onc
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(watchers)]
     results = [proc.communicate(timeout=600) for proc in procs]  # collect all before judging any
-    for proc, (_, err) in zip(procs, results):
+    for proc, (_, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err[-2000:]
     with Store(database_url if database_url.startswith("postgres") else data / "docgen.sqlite3") as store:
         messages, drafts = store.messages(), store.drafts()

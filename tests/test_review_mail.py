@@ -9,8 +9,8 @@ import socket
 import threading
 
 import pytest
-
 from conftest import ROOT, SAMPLE, wait_for
+
 from docgen.config import Settings
 from docgen.sources.config import from_file
 from docgen.watcher import Watcher

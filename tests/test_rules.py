@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 RULE_FILES = sorted((ROOT / "inbox_rules" / "chain").glob("*.yaml"))
@@ -17,7 +16,7 @@ RULE_FILES = sorted((ROOT / "inbox_rules" / "chain").glob("*.yaml"))
 
 @pytest.mark.parametrize("path", RULE_FILES, ids=[p.name for p in RULE_FILES])
 def test_every_rule_file_loads_and_every_rule_explains_itself(path):
-    from docgen.rules import _rule
+    from docgen.classify.rules import _rule
     from docgen.yamlfile import load_yaml
 
     for raw in load_yaml(path)["rules"]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sqlite3
+import subprocess
 import time
 
 from conftest import DOCGEN, ROOT, SAMPLE, copy_messages, docx_text, pdf_text, run_docgen

@@ -7,11 +7,9 @@ import os
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
-
 from conftest import DOCGEN, ROOT, SAMPLE, pdf_text, run_docgen, wait_for
 
 PASSWORD = "correct-horse-battery"

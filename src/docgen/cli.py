@@ -19,8 +19,8 @@ from docgen.pipeline import Pipeline
 from docgen.register.procedure import assess
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
 from docgen.register.store import Store
-from docgen.sources.folder import FolderSource
 from docgen.sources.config import from_file, from_urls
+from docgen.sources.folder import FolderSource
 from docgen.watcher import Watcher, drain
 
 log = logging.getLogger("docgen")

@@ -5,8 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The pilot's case messages: each starts or moves a step of the procedure.
 CASE_TYPES = ("m55", "sepot", "uitreiking", "zienswijze", "uitstelverzoek", "beklag")
-TYPES = CASE_TYPES + ("overig",)
+# The other chain mail of a case (DOMAIN.md): follow-up procedures and facts that change the case.
+FOLLOW_UP_TYPES = (
+    "voortgezet_verblijf",    # aanvraag (or its announcement) voortgezet verblijf, B9/12
+    "bezwaar",                # bezwaarschrift against a beschikking
+    "beroep",                 # beroep at the rechtbank
+    "dossier_om",             # police: the dossier went to the OM
+    "inschrijving_gemeente",  # gemeente: A-nummer / inschrijving in the BRP
+    "stand_van_zaken",        # a question about the state of a case or follow-up procedure
+    "vertrek",                # departure with unknown destination
+    "afzien_aangifte",        # the person gives up the aangifte / medewerking
+)
+EVENT_TYPES = CASE_TYPES + FOLLOW_UP_TYPES  # every type that becomes an event on its case
+TYPES = EVENT_TYPES + ("overig",)
 
 
 @dataclass(frozen=True)

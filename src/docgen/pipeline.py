@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from docgen.classify import RuleSet, classify, load_rules
 from docgen.config import Settings
 from docgen.errors import DocgenError, QuarantineError
-from docgen.letters.catalogue import LETTERS
 from docgen.letters.arguments import detect, load_library
+from docgen.letters.catalogue import LETTERS
 from docgen.letters.context import explanation, letter_context
 from docgen.letters.render import render_letter
 from docgen.model import RawMessage
@@ -53,11 +53,11 @@ class Outcome:
 
 class Pipeline:
     def __init__(self, settings: Settings, rules: RuleSet | None = None, store: Store | None = None,
-                 limits: Limits = Limits(), today: dt.date | None = None):
+                 limits: Limits | None = None, today: dt.date | None = None):
         self.settings = settings
         self.rules = rules or load_rules(settings.rules)
         self.store = store or Store(settings.database_url)
-        self.limits = limits
+        self.limits = limits or Limits()
         self.today = today
         self._library = None
 
@@ -72,6 +72,7 @@ class Pipeline:
         except QuarantineError as exc:
             return self._quarantine(raw, digest, exc.reason)
         except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
+            log.error("parse crashed message=%s", raw.key, exc_info=True)
             return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
         result = self._enrich(classify(msg, self.rules), msg)
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
@@ -127,7 +128,7 @@ class Pipeline:
                               event.v_nummer, letter.name, event.id, exc)
                 except Exception as exc:  # the message is safely recorded; the draft is retried later
                     log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
-                              event.v_nummer, letter.name, event.id, type(exc).__name__)
+                              event.v_nummer, letter.name, event.id, type(exc).__name__, exc_info=True)
         return written
 
     def _draft(self, letter, event, case, today) -> Drafted | None:

@@ -36,7 +36,7 @@ def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_messa
         except FileNotFoundError:
             continue  # taken by another watcher
         except Exception as exc:  # never let one message stop the watcher; it stays for a retry
-            log.error("message %s outcome=error reason=%s", path.name, type(exc).__name__)
+            log.error("message %s outcome=error reason=%s", path.name, type(exc).__name__, exc_info=True)
             continue
         source.done(path, outcome.disposition, outcome.reason)
         if on_message:

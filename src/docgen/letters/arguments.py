@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from docgen.classify.patterns import Pattern, compile_any
 from docgen.errors import TemplateError
-from docgen.patterns import Pattern, compile_any
 from docgen.yamlfile import load_yaml
 
 FILE = "bouwstenen.yaml"

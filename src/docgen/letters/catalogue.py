@@ -6,8 +6,8 @@ A letter is due for a trigger event when `due(event, case)` holds; it is drafted
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from docgen.register.procedure import Case
 from docgen.register.store import Event

@@ -42,8 +42,7 @@ def pdfa_problems(data: bytes, part: str = "3", conformance: str = "B") -> list[
 
 def _fonts(resources, seen=None):
     seen = seen if seen is not None else set()
-    for name, font in resources.get("/Font", {}).items():
-        yield name, font
+    yield from resources.get("/Font", {}).items()
     for xobject in resources.get("/XObject", {}).values():
         key = xobject.objgen
         if key in seen or xobject.get("/Subtype") != "/Form":

@@ -14,9 +14,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import jinja2
-from markupsafe import escape
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import escape
 
 from docgen.errors import TemplateError
 from docgen.letters.docx_html import docx_to_html

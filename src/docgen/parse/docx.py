@@ -29,7 +29,7 @@ def docx_text(data: bytes, max_unpacked: int) -> str:
 def _paragraphs(stream) -> list[str]:
     out: list[str] = []
     current: list[str] = []
-    for event, element in ElementTree.iterparse(stream, events=("end",)):
+    for _, element in ElementTree.iterparse(stream, events=("end",)):
         tag = element.tag
         if tag == _W + "t":
             current.append(element.text or "")

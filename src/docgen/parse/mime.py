@@ -161,7 +161,7 @@ def _attachment(part, name: str, ctype: str, limits: Limits, warnings: list[str]
         raise
     except (OSError, ValueError, zipfile.BadZipFile, UnidentifiedImageError, Image.DecompressionBombError) as exc:
         warnings.append(f"attachment {name!r} could not be read: {type(exc).__name__}")
-    except Exception as exc:  # third-party readers raise their own types; a bad file is a warning
+    except Exception as exc:  # noqa: BLE001 - third-party readers raise their own types; a bad file is a warning
         warnings.append(f"attachment {name!r} could not be read: {type(exc).__name__}")
     return Attachment(name, ctype, "", "none")
 

@@ -49,7 +49,7 @@ def sha256(data: bytes) -> str:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -166,7 +166,7 @@ class Store:
                 " VALUES (?,?,?,'rendering',?,?) ON CONFLICT (letter, trigger_event) DO NOTHING RETURNING id",
                 (v_nummer, letter, trigger_event, WORKER, now()))
             if row is None:
-                cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=stale_seconds)).isoformat()
+                cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=stale_seconds)).isoformat()
                 row = self.db.one(
                     "SELECT id, claimed_by, claimed_at FROM drafts WHERE letter = ? AND trigger_event = ?"
                     " AND status = 'rendering'" + self.db.skip_locked, (letter, trigger_event))

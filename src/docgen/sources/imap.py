@@ -71,7 +71,7 @@ class Mailbox:
         if self.client is not None:
             try:
                 self.client.logout()
-            except Exception:  # the connection may already be gone; nothing to save here
+            except (*NETWORK_ERRORS, ConnectionError):  # the connection may already be gone
                 pass
             self.client = None
 
@@ -119,7 +119,7 @@ class Mailbox:
         except Exception as exc:  # a bug or a database hiccup must not stop the mailbox
             self.failures[uid] = self.failures.get(uid, 0) + 1
             log.error("mailbox %s uid %d outcome=error reason=%s attempt=%d", self.config.name, uid,
-                      type(exc).__name__, self.failures[uid])
+                      type(exc).__name__, self.failures[uid], exc_info=True)
             self.store.set_source_status(self.config.name, "connected", error=type(exc).__name__)
             return "quarantined" if self.failures[uid] >= 3 else None
 

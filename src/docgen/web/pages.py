@@ -6,7 +6,18 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 
 from docgen.model import TYPES
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
@@ -170,9 +181,8 @@ def template_preview(name: str):
 @pages.route("/templates")
 @requires("template-maintainer")
 def templates():
-    from docgen.letters.check import check_templates
-
     from docgen.letters.catalogue import LETTERS
+    from docgen.letters.check import check_templates
 
     return render_template("templates.html", problems=check_templates(current_app.config["DOCGEN"].templates),
                            letters=LETTERS)

@@ -6,12 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen import extract
+from docgen.classify import extract
+from docgen.classify.patterns import PatternTimeout
+from docgen.classify.rules import Chain, RoleCondition, View, load_chain
+from docgen.classify.senders import SenderBook, judge_sender, load_senders, trusted_for
 from docgen.errors import RuleError
 from docgen.model import CASE_TYPES, Classification, Message
-from docgen.patterns import PatternTimeout
-from docgen.rules import Chain, RoleCondition, View, load_chain
-from docgen.senders import SenderBook, judge_sender, load_senders, trusted_for
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import regex
 
+from docgen.classify.patterns import Pattern, alternation, compile_pattern
 from docgen.errors import RuleError
-from docgen.patterns import Pattern, alternation, compile_pattern
 from docgen.yamlfile import load_yaml
 
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import regex
 
+from docgen.classify.patterns import Pattern, compile_any
 from docgen.errors import RuleError
 from docgen.model import CASE_TYPES, Message
-from docgen.patterns import Pattern, compile_any
 from docgen.yamlfile import load_yaml
 
 LAWYER = "advocaat"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.classify.patterns import Pattern, compile_any, compile_patterns
 from docgen.errors import RuleError
 from docgen.model import TYPES
-from docgen.patterns import Pattern, compile_any, compile_patterns
 from docgen.yamlfile import check_keys, load_yaml
 
 SCOPES = ("subject", "body", "forwarded", "attachments", "attachment_name", "quoted", "content",
