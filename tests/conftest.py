@@ -56,6 +56,30 @@ def copy_messages(files: list[str], source: Path, inbox: Path) -> None:
         shutil.copy(source / name, inbox / name)
 
 
+def draft(data: Path, v_nummer: str, letter: str, version: int = 1, ext: str = "docx") -> Path:
+    """Where docgen keeps a version of a drafted letter (and the name staff download)."""
+    return data / "outbox" / v_nummer / f"{v_nummer}-{letter}-v{version}.{ext}"
+
+
+def final_drafts(data: Path, database: str | None = None) -> dict:
+    """What a register's letters say now: (V-nummer, letter, sequence) → (state, facts, DOCX text) of the
+    latest version of every letter that is still needed. Equal registers say the same, whatever the
+    version numbers (a watcher drafts as mail arrives; a run drafts once)."""
+    import json
+
+    from docgen.register.store import Store
+
+    out = {}
+    with Store(database or str(data / "docgen.sqlite3")) as store:
+        for row in store.db.all("SELECT l.v_nummer, l.kind, l.sequence, l.state, v.facts, v.docx_path FROM letters l"
+                                " JOIN versions v ON v.letter_id = l.id WHERE v.number = (SELECT MAX(number) FROM"
+                                " versions WHERE letter_id = l.id) AND l.state <> 'vervallen'"):
+            facts = json.loads(row["facts"])
+            text = docx_text(data / row["docx_path"]) if row["docx_path"] else ""
+            out[(row["v_nummer"], row["kind"], row["sequence"])] = (row["state"], facts, text)
+    return out
+
+
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 

@@ -58,12 +58,13 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     import socket
 
     from docgen.classify import classify
+    from docgen.drafter import render_context
     from docgen.letters.catalogue import by_name
-    from docgen.letters.context import letter_context
+    from docgen.letters.facts import letter_facts
     from docgen.letters.render import render_letter
+    from docgen.model import Event
     from docgen.parse import parse_message
     from docgen.register.procedure import assess
-    from docgen.register.store import Event
 
     attempts = []
 
@@ -76,10 +77,12 @@ def test_reading_and_drafting_from_hostile_html_opens_no_connection(monkeypatch,
     msg = parse_message((HOSTILE / "h22_html_ssrf.eml").read_bytes())
     result = classify(msg, rules)
     assert "169.254.169.254" not in msg.body and "passwd" not in msg.body
-    trigger = Event(1, result.v_nummers[0], "sepot", "2026-03-03", None, 1, {**result.fields, "naam": msg.body[:200]})
-    case = assess(result.v_nummers[0], [trigger], {}, dt.date(2026, 3, 4))
+    trigger = Event(1, result.v_nummers[0], "sepot", dt.date(2026, 3, 3), None, 1,
+                    {**result.fields, "naam": msg.body[:200]})
+    case = assess(result.v_nummers[0], [trigger])
+    facts = letter_facts(by_name("voornemen-intrekking"), trigger, case)
     render_letter(ROOT / "templates" / "voornemen-intrekking.docx",
-                  letter_context(by_name("voornemen-intrekking"), trigger, case, dt.date(2026, 3, 4)), "t")
+                  render_context(facts, ROOT / "templates", dt.date(2026, 3, 4)), "t")
     assert attempts == []
 
 
@@ -87,9 +90,9 @@ def test_the_injection_in_the_hostile_m55_stays_literal_in_the_drafted_permit(tm
     inbox, data = tmp_path / "inbox", tmp_path / "var"
     copy_messages(["h23_inject_jinja.eml"], HOSTILE, inbox)
     run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
-    folder = data / "outbox" / "2234207960"
-    from conftest import docx_text, pdf_text
+    from conftest import docx_text, draft, pdf_text
 
-    assert "Grace {{ 7*7 }} Mensah" in docx_text(folder / "beschikking-verlening.docx")
-    assert "Grace {{ 7*7 }} Mensah" in " ".join(pdf_text(folder / "beschikking-verlening.pdf").split())
-    assert "Grace 49 Mensah" not in docx_text(folder / "beschikking-verlening.docx")
+    word = docx_text(draft(data, "2234207960", "beschikking-verlening"))
+    assert "Grace {{ 7*7 }} Mensah" in word and "Grace 49 Mensah" not in word
+    assert "Grace {{ 7*7 }} Mensah" in " ".join(pdf_text(draft(data, "2234207960", "beschikking-verlening",
+                                                                ext="pdf")).split())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import HOSTILE, ROOT, SAMPLE, wait_for
+from conftest import HOSTILE, ROOT, SAMPLE, draft, wait_for
 
 from docgen.config import Settings
 from docgen.register.store import Store
@@ -44,7 +44,7 @@ def test_mail_is_processed_once_moved_after_commit_and_left_unread(settings, mai
     for name in ("0014.eml", "0003.eml", "0004.eml"):  # a sepot, an M55, a phishing mail
         mailbox.append((SAMPLE / name).read_bytes())
     with Running(settings, mailbox.url):
-        wait_for(lambda: not mailbox.uids() and (settings.outbox / "5878505886" / "voornemen-intrekking.pdf").exists())
+        wait_for(lambda: not mailbox.uids() and draft(settings.data, "5878505886", "voornemen-intrekking", ext="pdf").exists())
     assert len(mailbox.uids(f"{mailbox.folder}.Verwerkt")) == 2
     assert len(mailbox.uids(f"{mailbox.folder}.Triage")) == 1  # the phishing mail, for a monitor to see
     assert all(b"\\Seen" not in flags for flags in mailbox.flags(f"{mailbox.folder}.Verwerkt"))

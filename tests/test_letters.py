@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -11,7 +10,8 @@ import pytest
 from conftest import DOCGEN, ROOT, docx_text, pdf_text, run_docgen
 
 from docgen.letters.catalogue import LETTERS
-from docgen.letters.check import EXAMPLE_V, check_templates, example_case, preview
+from docgen.letters.check import EXAMPLE_V, check_templates, preview
+from docgen.letters.examples import EXAMPLE_NOW, FINAL_DATES, FINALS, example_events
 from docgen.letters.pdfa import pdfa_problems
 
 TEMPLATES = ROOT / "templates"
@@ -62,45 +62,48 @@ def test_libreoffice_opens_every_docx_draft(rendered, tmp_path):
 def test_a_motivated_decision_answers_each_argument_and_marks_what_it_cannot(rendered):
     word = docx_text(rendered["beschikking-intrekking"][0])
     assert "Trauma en medische behandeling" in word and "Geen paspoort" in word
-    assert "[OPEN PUNT — behandelaar: motiveer hier]" in word and "opleiding tot verpleegkundige" in word
+    assert "[OPEN PUNT — motiveer hier]" in word and "opleiding tot verpleegkundige" in word
 
 
-def _render(letter_name, case, trigger_kind, today, tmp_path):
+def _render(letter_name, events, tmp_path, now=EXAMPLE_NOW, finals=FINALS):
+    """Render one letter the way the drafter does, for a case of the test's own."""
+    from docgen.drafter import render_context
     from docgen.letters.catalogue import by_name
-    from docgen.letters.context import letter_context
+    from docgen.letters.plan import plan
     from docgen.letters.render import render_docx
+    from docgen.register.procedure import assess
 
-    trigger = next(e for e in case.events if e.kind == trigger_kind)
-    letter = by_name(letter_name)
+    case = assess(EXAMPLE_V, events, finals, now)
+    need = next(n for n in plan(case, FINAL_DATES) if n.letter.name == letter_name)
+    context = render_context(need.facts, TEMPLATES, now.date(), {"naam": "T. Tester"})
     path = tmp_path / f"{letter_name}.docx"
-    path.write_bytes(render_docx(TEMPLATES / f"{letter.template}.docx", letter_context(letter, trigger, case, today)))
+    path.write_bytes(render_docx(TEMPLATES / f"{by_name(letter_name).template}.docx", context))
     return docx_text(path)
 
 
 def test_without_a_zienswijze_the_decision_says_none_came_in(tmp_path):
-    from docgen.register.procedure import assess
-
-    events = [e for e in example_case(TEMPLATES).events if e.kind != "zienswijze"]
-    case = assess(EXAMPLE_V, events, {}, dt.date(2026, 4, 20))
-    text = _render("beschikking-intrekking", case, "uitreiking", dt.date(2026, 4, 20), tmp_path)
-    assert "Binnen de termijn is geen zienswijze ontvangen." in text and "OPEN PUNT" not in text
+    events = [e for e in example_events(TEMPLATES) if e.kind != "zienswijze"]
+    text = _render("beschikking-intrekking", events, tmp_path)
+    assert "geen zienswijze naar voren gebracht" in text and "OPEN PUNT" not in text
 
 
-@pytest.mark.parametrize("weeks,granted", [("2", True), ("8", False)])
-def test_an_uitstelverzoek_is_granted_with_the_new_date_or_refused_with_reasons(tmp_path, weeks, granted):
-    from docgen.register.procedure import assess
-    from docgen.register.store import Event
+@pytest.mark.parametrize("weeks,reasons,outcome,end", [
+    # 9 March + 2 weeks = 23 March; + 2 weeks = 6 April, tweede Paasdag → 7 April
+    ("2", [], "Ik willig uw verzoek in", "7 april 2026"),
+    ("6", [], "Ik willig uw verzoek gedeeltelijk in", "7 april 2026"),  # 2 weeks without a reason
+    ("6", ["tolk"], "Ik willig uw verzoek gedeeltelijk in", "20 april 2026"),
+])
+def test_an_uitstelverzoek_is_weighed_and_the_letter_names_the_reasons_and_the_new_date(tmp_path, weeks, reasons,
+                                                                                       outcome, end):
+    from dataclasses import replace
 
-    events = [e if e.kind != "uitstelverzoek" else Event(e.id, e.v_nummer, e.kind, e.event_date, e.received,
-                                                          e.message_id, {"weken": weeks})
-              for e in example_case(TEMPLATES).events]
-    case = assess(EXAMPLE_V, events, {}, dt.date(2026, 3, 17))
-    text = _render("besluit-uitstel", case, "uitstelverzoek", dt.date(2026, 3, 17), tmp_path)
-    if granted:  # 9 March + 2 weeks = 23 March; + 2 weeks = 6 April, tweede Paasdag → 7 April
-        assert "Ik willig uw verzoek in" in text and "7 april 2026" in text
-    else:  # refused: the term stays 23 March
-        assert "Ik wijs uw verzoek af" in text and "meer dan 4 weken" in text and "23 maart 2026" in text
-        assert "Ik willig" not in text
+    events = [e if e.kind != "uitstelverzoek" else replace(e, fields={**e.fields, "weken": weeks, "redenen": reasons})
+              for e in example_events(TEMPLATES) if e.kind not in ("zienswijze",)]
+    granted = {slot: when for slot, when in FINALS.items() if not slot.startswith("beschikking-intrekking")}
+    text = _render("besluit-uitstel", events, tmp_path, now=EXAMPLE_NOW.replace(month=3, day=17), finals=granted)
+    assert outcome in text and f"loopt nu tot en met {end}" in text
+    assert ("er is een tolk nodig" in text) == bool(reasons)
+    assert "2026-" not in text  # never an ISO date
 
 
 def test_templates_check_passes_on_the_shipped_templates():

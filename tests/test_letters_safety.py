@@ -15,15 +15,17 @@ HOSTILE_NAME = "Grace {{ 7*7 }} Mensah & Zn <w:p>x</w:p> <img src='http://169.25
 
 @pytest.fixture
 def context():
+    from docgen.drafter import render_context
     from docgen.letters.catalogue import by_name
-    from docgen.letters.context import letter_context
+    from docgen.letters.facts import letter_facts
+    from docgen.model import Event
     from docgen.register.procedure import assess
-    from docgen.register.store import Event
 
-    trigger = Event(1, "2234207960", "sepot", "2026-03-10", None, 1,
+    trigger = Event(1, "2234207960", "sepot", dt.date(2026, 3, 10), None, 1,
                     {"naam": HOSTILE_NAME, "parketnummer": "18/190195-24"})
-    case = assess("2234207960", [trigger], {}, dt.date(2026, 3, 11))
-    return letter_context(by_name("voornemen-intrekking"), trigger, case, dt.date(2026, 3, 11))
+    case = assess("2234207960", [trigger])
+    facts = letter_facts(by_name("voornemen-intrekking"), trigger, case)
+    return render_context(facts, ROOT / "templates", dt.date(2026, 3, 11))
 
 
 def test_injected_text_appears_literally_in_docx_and_pdf(tmp_path, context):

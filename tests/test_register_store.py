@@ -37,14 +37,27 @@ def test_recording_a_message_twice_changes_nothing(store):
     assert store.events("7668220325")[0].fields["parketnummer"] == "09/814298-25"
 
 
+def _pending_version(store, database_url):
+    """A sepot recorded and its case reassessed: one voornemen version waits to be rendered."""
+    from docgen.clock import Clock
+    from docgen.config import Settings
+    from docgen.drafter import Drafter
+
+    store.record(digest="b" * 64, source="t", key="1", name="1.eml", message_id="<1>", received=None, result=_sepot())
+    settings = Settings(data=ROOT / "var-unused", rules=ROOT / "inbox_rules", templates=ROOT / "templates")
+    (version,) = Drafter(settings, store, Clock.on(dt.date(2026, 2, 19))).reassess("7668220325")
+    return version
+
+
 def test_a_draft_is_claimed_by_one_worker_only(store, database_url):
-    recorded = store.record(digest="b" * 64, source="t", key="1", name="1.eml", message_id="<1>",
-                            received=None, result=_sepot())
+    from docgen.register.drafts import Drafts
+
+    version = _pending_version(store, database_url)
     claims = []
 
     def worker():
         with Store(database_url) as own:
-            claims.append(own.claim_draft("7668220325", "voornemen-intrekking", recorded.events[0]))
+            claims.append(Drafts(own).claim(version))
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for t in threads:
@@ -52,16 +65,17 @@ def test_a_draft_is_claimed_by_one_worker_only(store, database_url):
     for t in threads:
         t.join()
     won = [c for c in claims if c is not None]
-    assert len(won) == 1 and won[0].sequence == 1
+    assert len(won) == 1 and won[0].version.number == 1
 
 
-def test_a_claim_whose_worker_died_is_taken_over_later(store):
-    recorded = store.record(digest="c" * 64, source="t", key="1", name="1.eml", message_id="<1>",
-                            received=None, result=_sepot())
-    event = recorded.events[0]
-    assert store.claim_draft("7668220325", "voornemen-intrekking", event) is not None
-    assert store.claim_draft("7668220325", "voornemen-intrekking", event, stale_seconds=300) is None
-    assert store.claim_draft("7668220325", "voornemen-intrekking", event, stale_seconds=0) is not None
+def test_a_claim_whose_worker_died_is_taken_over_later(store, database_url):
+    from docgen.register.drafts import Drafts
+
+    version = _pending_version(store, database_url)
+    drafts = Drafts(store)
+    assert drafts.claim(version) is not None
+    assert drafts.claim(version, stale_seconds=300) is None
+    assert drafts.claim(version, stale_seconds=0) is not None
 
 
 def test_migrations_are_recorded_and_run_once(store, database_url):
@@ -85,13 +99,16 @@ def test_several_watchers_at_once_process_each_message_and_draft_each_letter_onc
     for proc, (_, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err[-2000:]
     with Store(database_url if database_url.startswith("postgres") else data / "docgen.sqlite3") as store:
-        messages, drafts = store.messages(), store.drafts()
+        messages = store.messages()
+        letters = store.db.all("SELECT * FROM letters")
+        versions = store.db.all("SELECT * FROM versions")
     assert len(messages) == len(chosen)
-    sepots = [l for l in chosen if l["type"] == "sepot" and not l["triage_expected"]]
-    assert len([d for d in drafts if d["letter"] == "voornemen-intrekking"]) == len(sepots)
-    assert len({(d["letter"], d["trigger_event"]) for d in drafts}) == len(drafts)  # each letter once per trigger
+    sepot_cases = {v for l in chosen if l["type"] == "sepot" and not l["triage_expected"] for v in l["v_nummers"]}
+    assert {l["v_nummer"] for l in letters if l["kind"] == "voornemen-intrekking"} == sepot_cases
+    assert len({l["slot"] for l in letters}) == len(letters)  # each letter once per trigger
+    assert all(v["status"] == "concept" for v in versions)  # rendered, each exactly once
     files = [p for p in (data / "outbox").rglob("*") if p.is_file()]
-    assert len(files) == 2 * len(drafts) + sum(1 for d in drafts if d["letter"] == "beschikking-intrekking")
-    assert not [p for p in files if p.stem.endswith("-2")]  # no letter drafted a second time
+    assert len(files) == 2 * len(versions)
+    assert not [p for p in files if not p.stem.endswith("-v1")]  # no letter drafted a second time
     if not database_url.startswith("postgres"):
         assert sqlite3.connect(data / "docgen.sqlite3").execute("PRAGMA integrity_check").fetchone()[0] == "ok"

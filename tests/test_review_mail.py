@@ -58,4 +58,4 @@ def test_a_fresh_draft_is_mailed_to_the_reviewers(tmp_path, smtp_server):
     msg = email.message_from_bytes(content, policy=email.policy.default)
     assert "7668220325" in msg["Subject"] and "Kwame" not in msg["Subject"]  # V-nummer, no name
     names = sorted(part.get_filename() for part in msg.iter_attachments())
-    assert names == ["voornemen-intrekking.docx", "voornemen-intrekking.pdf"]
+    assert names == ["7668220325-voornemen-intrekking-v1.docx", "7668220325-voornemen-intrekking-v1.pdf"]

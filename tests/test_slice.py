@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import time
 
-from conftest import DOCGEN, ROOT, SAMPLE, copy_messages, docx_text, pdf_text, run_docgen
+from conftest import DOCGEN, ROOT, SAMPLE, copy_messages, docx_text, draft, pdf_text, run_docgen
 
 
 def _sepots(sample_labels, trusted=True):
@@ -27,7 +27,7 @@ def test_each_sepot_yields_one_voornemen_docx_and_pdf_that_real_readers_open(tmp
     assert folders == sorted({v for l in drafted for v in l["v_nummers"]})
     for label in drafted:
         (v,) = label["v_nummers"]
-        docx, pdf = data / "outbox" / v / "voornemen-intrekking.docx", data / "outbox" / v / "voornemen-intrekking.pdf"
+        docx, pdf = draft(data, v, "voornemen-intrekking"), draft(data, v, "voornemen-intrekking", ext="pdf")
         word, printed = docx_text(docx), pdf_text(pdf)
         for text in (word, " ".join(printed.split())):
             assert v in text
@@ -44,9 +44,8 @@ def test_the_name_from_the_sepotbrief_is_in_both_documents(tmp_path):
     inbox, data = tmp_path / "inbox", tmp_path / "var"
     copy_messages(["0006.eml"], SAMPLE, inbox)  # sepotbrief as PDF attachment: "van Kwame Owusu, V-nummer"
     run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
-    folder = data / "outbox" / "7668220325"
-    assert "Kwame Owusu" in docx_text(folder / "voornemen-intrekking.docx")
-    assert "Kwame Owusu" in " ".join(pdf_text(folder / "voornemen-intrekking.pdf").split())
+    assert "Kwame Owusu" in docx_text(draft(data, "7668220325", "voornemen-intrekking"))
+    assert "Kwame Owusu" in " ".join(pdf_text(draft(data, "7668220325", "voornemen-intrekking", ext="pdf")).split())
 
 
 def test_processing_the_same_message_twice_changes_nothing(tmp_path):
@@ -59,7 +58,7 @@ def test_processing_the_same_message_twice_changes_nothing(tmp_path):
     db = sqlite3.connect(data / "docgen.sqlite3")
     assert db.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 1
     assert db.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 1
-    assert db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 1
 
 
 def test_the_register_keeps_a_timeline_per_v_nummer(tmp_path, sample_labels):
@@ -88,7 +87,7 @@ def test_watch_drafts_a_dropped_sepot_and_stops_cleanly_on_ctrl_c(tmp_path):
             handle.flush()
             time.sleep(0.2)
             handle.write(data_bytes[200:])
-        target = data / "outbox" / "2956047063" / "voornemen-intrekking.pdf"
+        target = draft(data, "2956047063", "voornemen-intrekking", ext="pdf")
         deadline = time.monotonic() + 60
         while not target.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -98,7 +97,7 @@ def test_watch_drafts_a_dropped_sepot_and_stops_cleanly_on_ctrl_c(tmp_path):
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "outcome=classified type=sepot v_nummer=2956047063" in err
-    assert "drafted v_nummer=2956047063 letter=voornemen-intrekking" in err
+    assert "drafted v_nummer=2956047063 letter=voornemen-intrekking version=1" in err
     assert (inbox / "processed" / "0042.eml").exists()
     # Logs carry V-nummer, message-id and outcome, no message content.
     assert "Oyuun Sesay" not in err and "Kennisgeving van niet-vervolging" not in err

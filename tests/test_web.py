@@ -10,9 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DOCGEN, ROOT, SAMPLE, pdf_text, run_docgen, wait_for
+from conftest import DOCGEN, ROOT, SAMPLE, docx_text, pdf_text, run_docgen, wait_for
 
 PASSWORD = "correct-horse-battery"
+SITE_DATA: list[Path] = []  # the running site's data directory
 USERS = {"mona": "monitor", "bea": "behandelaar", "cor": "contactpersoon", "tom": "template-maintainer", "ada": "admin"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -30,10 +31,11 @@ def site(tmp_path_factory):
     data = tmp_path_factory.mktemp("web") / "var"
     inbox = data.parent / "inbox"
     inbox.mkdir()
-    for name in ("0042.eml", "0004.eml", "0003.eml", "0001.eml"):
+    for name in ("0042.eml", "0004.eml", "0003.eml", "0001.eml", "0008.eml", "0014.eml"):
         shutil.copy(SAMPLE / name, inbox / name)
     shutil.copy(SAMPLE.parent / "hostile-sample" / "h07_rtlo_filename.eml", inbox / "h07.eml")
-    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
+    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once", "--today", "2026-04-17")
+    SITE_DATA[:] = [data]
     for name, role in USERS.items():
         subprocess.run([*DOCGEN, "users", "add", name, "--role", role, "--data", str(data)], cwd=ROOT, check=True,
                        capture_output=True, env={**os.environ, "DOCGEN_PASSWORD": PASSWORD})
@@ -106,8 +108,8 @@ def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser
     assert page.locator("tr.triage").count() == 0
     page.close()
     page = _login(browser, site, "bea")
-    page.goto(f"{site}/cases/1111111111")  # processing went on: the bedenktijd is confirmed in a draft
-    assert "bevestiging-bedenktijd" in page.inner_text("main")
+    # Processing went on: the drafter confirms the bedenktijd in a draft.
+    wait_for(lambda: "bevestiging-bedenktijd" in (page.goto(f"{site}/cases/1111111111") and page.inner_text("main")))
     page.close()
 
 
@@ -118,61 +120,87 @@ def test_a_monitor_may_not_see_cases(browser, site):
     page.close()
 
 
+def _letter(page, name):
+    return page.locator("section.letter", has_text=name)
+
+
 def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(browser, site, tmp_path):
     page = _login(browser, site, "bea")
-    page.click("text=2956047063")
-    row = page.locator("tr", has_text="voornemen-intrekking")
-    assert row.locator("a", has_text="PDF").count() == 1
+    page.click("text=5878505886")
+    letter = _letter(page, "voornemen-intrekking")
+    assert letter.locator("a", has_text="PDF versie 1").count() == 1
     with page.expect_download() as download:
-        row.locator("a", has_text="DOCX").click()
-    assert download.value.suggested_filename == "voornemen-intrekking.docx"
-    # The behandelaar corrects the draft in Word and uploads it; the PDF follows the correction.
+        letter.locator("a", has_text="DOCX versie 1").click()
+    assert download.value.suggested_filename == "5878505886-voornemen-intrekking-v1.docx"
+    # The behandelaar corrects the draft in Word, signs it with her name, and uploads it; the PDF follows.
     import docx
 
     corrected = tmp_path / "voornemen-intrekking.docx"
     document = docx.Document(download.value.path())
+    for paragraph in document.paragraphs:
+        if "[naam behandelaar]" in paragraph.text:
+            paragraph.text = paragraph.text.replace("[naam behandelaar]", "B. de Behandelaar")
+    for cell in (c for t in document.tables for r in t.rows for c in r.cells):
+        if "[naam behandelaar]" in cell.text:
+            cell.text = cell.text.replace("[naam behandelaar]", "B. de Behandelaar")
     document.add_paragraph("Correctie van de behandelaar: betrokkene verblijft in de opvang.")
     document.save(str(corrected))
-    row.locator("input[type=file]").set_input_files(str(corrected))
-    row.locator("button", has_text="Correctie uploaden").click()
-    row = page.locator("tr", has_text="voornemen-intrekking")
-    assert "versie 2, gecorrigeerd door bea" in row.inner_text()
-    pdf = page.request.get(site + row.locator("a", has_text="PDF").get_attribute("href")).body()
+    letter.locator("input[type=file]").set_input_files(str(corrected))
+    letter.locator("button", has_text="Correctie uploaden").click()
+    letter = _letter(page, "voornemen-intrekking")
+    assert "vervangen door een correctie van bea" in letter.inner_text()
+    pdf = page.request.get(site + letter.locator("a", has_text="PDF versie 2").get_attribute("href")).body()
     (tmp_path / "v2.pdf").write_bytes(pdf)
     assert "betrokkene verblijft in de opvang" in " ".join(pdf_text(tmp_path / "v2.pdf").split())
-    row.locator("button", has_text="Goedkeuren").click()
-    assert "goedgekeurd door bea" in page.locator("tr", has_text="voornemen-intrekking").inner_text()
+    letter.locator("button", has_text="Goedkeuren").click()
+    assert "goedgekeurd door bea" in _letter(page, "voornemen-intrekking").inner_text()
+    # A drafted letter approved as it is gets the behandelaar's name: that new version is what is approved.
+    _letter(page, "beschikking-verlening").locator("button", has_text="Goedkeuren").click()
+    grant = _letter(page, "beschikking-verlening")
+    assert "versie 2" in grant.inner_text() and "goedgekeurd door bea" in grant.inner_text()
+    word = page.request.get(site + grant.locator("a", has_text="DOCX versie 2").get_attribute("href")).body()
+    (tmp_path / "grant.docx").write_bytes(word)
+    assert "[naam behandelaar]" not in docx_text(tmp_path / "grant.docx") and "bea" in docx_text(tmp_path / "grant.docx")
     _shot(page, "case")
     page.close()
 
     page = _login(browser, site, "cor")
-    page.goto(f"{site}/cases/2956047063")
-    page.locator("tr", has_text="voornemen-intrekking").locator("button", has_text="Medeondertekenen").click()
-    assert "definitief" in page.locator("tr", has_text="voornemen-intrekking").inner_text()
+    page.goto(f"{site}/cases/5878505886")
+    _letter(page, "voornemen-intrekking").locator("button", has_text="Medeondertekenen").click()
+    assert "definitief" in _letter(page, "voornemen-intrekking").inner_text()
     page.close()
 
     page = _login(browser, site, "bea")  # a final letter cannot change, not even by a direct POST
-    page.goto(f"{site}/cases/2956047063")
-    assert page.locator("tr", has_text="voornemen-intrekking").locator("input[type=file]").count() == 0
+    page.goto(f"{site}/cases/5878505886")
+    letter = _letter(page, "voornemen-intrekking")
+    assert letter.locator("input[type=file]").count() == 0
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
-    draft = page.locator("tr", has_text="voornemen-intrekking").locator("a", has_text="DOCX").get_attribute("href")
-    upload = draft.replace("/docx", "/upload")
-    response = page.request.post(site + upload, multipart={"csrf": csrf, "docx": {
+    letter_id = _letter_id("5878505886", "voornemen-intrekking")
+    response = page.request.post(f"{site}/letters/{letter_id}/upload", multipart={"csrf": csrf, "version": "2", "docx": {
         "name": "x.docx", "mimeType": "application/octet-stream", "buffer": corrected.read_bytes()}})
     assert response.status == 409
+    final = SITE_DATA[0] / "outbox" / "5878505886" / "5878505886-voornemen-intrekking-v2.docx"
+    assert final.stat().st_mode & 0o222 == 0  # read-only on disk
     page.close()
+
+
+def _letter_id(v_nummer: str, kind: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(SITE_DATA[0] / "docgen.sqlite3") as db:
+        return db.execute("SELECT id FROM letters WHERE v_nummer = ? AND kind = ?", (v_nummer, kind)).fetchone()[0]
 
 
 def test_what_a_role_must_not_do_is_refused_also_by_direct_post(browser, site):
     page = _login(browser, site, "mona")
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
-    response = page.request.post(f"{site}/drafts/1/approve", form={"csrf": csrf}, max_redirects=0)
+    response = page.request.post(f"{site}/versions/1/approve", form={"csrf": csrf}, max_redirects=0)
     assert response.status == 403  # a monitor may not approve
     page.close()
     page = _login(browser, site, "bea")
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
-    assert page.request.post(f"{site}/drafts/1/cosign", form={"csrf": csrf}).status == 403  # behandelaar ≠ co-signer
-    assert page.request.post(f"{site}/drafts/1/approve", form={}).status in (400, 409)  # no CSRF token, or final
+    assert page.request.post(f"{site}/versions/1/cosign", form={"csrf": csrf}).status == 403  # behandelaar ≠ co-signer
+    assert page.request.post(f"{site}/versions/1/approve", form={}).status in (400, 409)  # no CSRF token, or final
     assert page.goto(f"{site}/templates").status == 403
     page.close()
 

@@ -12,12 +12,23 @@ import sys
 from pathlib import Path
 
 from docgen.classify import classify, load_rules
+from docgen.clock import Clock
 from docgen.config import Settings
+from docgen.dates import dutch_date, parse_day
+from docgen.drafter import Drafter
 from docgen.errors import DocgenError, QuarantineError
 from docgen.parse import parse_message
 from docgen.pipeline import Pipeline
-from docgen.register.procedure import assess
-from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
+from docgen.register.drafts import Drafts
+from docgen.register.policy import load_policy
+from docgen.register.report import (
+    by_urgency,
+    lead_times,
+    load_cases,
+    per_case,
+    state_counts,
+    type_counts,
+)
 from docgen.register.store import Store
 from docgen.sources.config import from_file, from_urls
 from docgen.sources.folder import FolderSource
@@ -75,13 +86,13 @@ def _explain(path: Path, result) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Process what is in the inbox folder now, then exit."""
     settings = Settings.from_env(args.data)
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline(settings, clock=_clock(args))
     source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
     handled = drain(pipeline, source, draft=False)  # read everything first: letters see the whole case
-    pipeline.draft_due()
-    log.info("done: %d message(s) handled from %s", handled, source.folder)
+    drafted = pipeline.draft_due()
+    log.info("done: %d message(s) handled from %s, drafted=%d", handled, source.folder, len(drafted))
     return 0
 
 
@@ -92,7 +103,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
         sources = from_file(Path(args.config))
     else:
         sources = from_urls(args.source or [args.inbox])
-    watcher = Watcher(settings, sources, poll_seconds=args.poll)
+    watcher = Watcher(settings, sources, poll_seconds=args.poll, clock=_clock(args))
 
     def _stop(signum, frame):
         log.info("stopping (signal %d)", signum)
@@ -119,93 +130,159 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _today(args) -> dt.date:
-    return dt.date.fromisoformat(args.today) if getattr(args, "today", None) else dt.date.today()
+def _clock(args) -> Clock:
+    """The one clock of a command: the system's, or the day given with --today (replays, tests)."""
+    value = getattr(args, "today", None)
+    if not value:
+        return Clock()
+    try:
+        return Clock.on(parse_day(value))
+    except ValueError as exc:
+        raise DocgenError(f"--today: {exc}") from exc
+
+
+def _day_arg(value: str | None, name: str) -> dt.date | None:
+    try:
+        return parse_day(value) if value else None
+    except ValueError as exc:
+        raise DocgenError(f"{name}: {exc}") from exc
+
+
+def _register(args) -> tuple[Settings, Store]:
+    settings = Settings.from_env(args.data)
+    if not settings.database_url.startswith("postgres") and not Path(settings.database).exists():
+        raise DocgenError(f"no register in {settings.data} (run `docgen run` or `docgen watch` first, or give --data)")
+    return settings, Store(settings.database_url)
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
     """Cases with state and next deadline, overdue first."""
-    store = Store(Settings.from_env(args.data).database_url)
-    today = _today(args)
-    cases, _ = load_cases(store, today)
-    print(f"{'V-nummer':<12} {'state':<22} {'next deadline':<24} {'due':<11} status")
-    for case in by_urgency(cases, today):
+    settings, store = _register(args)
+    clock = _clock(args)
+    now = clock.now()
+    cases = load_cases(store, Drafts(store), now, load_policy(settings.rules))
+    print(f"{'V-nummer':<12} {'toestand':<30} {'volgende termijn':<30} {'uiterlijk':<18} status")
+    for case in by_urgency(cases, now):
         nxt = case.next_deadline()
-        flag = " (!)" if case.oddities else ""
-        print(f"{case.v_nummer:<12} {case.state:<22} {(nxt.name if nxt else '-'):<24} "
-              f"{(nxt.due.isoformat() if nxt else '-'):<11} {(nxt.status(today) if nxt else '-')}{flag}")
+        flag = " (!)" if case.oddities or case.attention else ""
+        print(f"{case.v_nummer:<12} {case.state:<30} {(nxt.label if nxt else '-'):<30} "
+              f"{(dutch_date(nxt.due) if nxt else '-'):<18} {(nxt.status(now) if nxt else '-')}{flag}")
     return 0
 
 
-def cmd_case(args: argparse.Namespace) -> int:
-    """One case's timeline, deadlines and oddities."""
-    store = Store(Settings.from_env(args.data).database_url)
-    today = _today(args)
-    events = store.events(args.v_nummer)
-    if not events:
-        raise DocgenError(f"no case with V-nummer {args.v_nummer} in the register")
-    case = assess(args.v_nummer, events, store.drafted_days(), today)
-    drafts = [{"letter": d["letter"], "docx": d["docx_path"], "pdf": d["pdf_path"], "created": d["created_at"]}
-              for d in store.drafts(args.v_nummer)]
-    data = {
-        "v_nummer": case.v_nummer, "state": case.state,
-        "events": [{"kind": e.kind, "date": e.event_date, "received": e.received, "message": e.message_id,
-                    "fields": e.fields} for e in case.events],
-        "deadlines": [{"name": d.name, "due": d.due.isoformat(), "kind": d.kind, "status": d.status(today),
-                       "basis": d.basis} for d in case.deadlines],
-        "oddities": list(case.oddities), "drafts": drafts,
+def _v_nummer(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) != 10 or any(ch not in "0123456789 .-" for ch in value.strip()):
+        raise DocgenError(f"{value!r} is not a V-nummer (10 digits, spaces or dots allowed)")
+    return digits
+
+
+def case_data(settings: Settings, store: Store, v_nummer: str, clock: Clock) -> dict:
+    """A case as `docgen case --json` and the case page show it: timeline, deadlines, letters, waits."""
+    drafter = Drafter(settings, store, clock)
+    case = drafter.case(v_nummer)
+    now = clock.now()
+    letters = []
+    for letter in drafter.drafts.letters(v_nummer):
+        letters.append({
+            "letter": letter.kind, "state": letter.state, "reason": letter.reason,
+            "versions": [{"version": v.number, "status": v.status, "origin": v.origin, "docx": v.docx_path,
+                          "pdf": v.pdf_path, "date": v.letter_date.isoformat() if v.letter_date else None,
+                          "open_points": list(v.open_points), "reason": v.reason, "approved_by": v.approved_by,
+                          "cosigned_by": v.cosigned_by} for v in letter.versions]})
+    return {
+        "v_nummer": case.v_nummer, "state": str(case.state), "person": case.person,
+        "events": [{"kind": e.kind, "date": e.date.isoformat() if e.date else None,
+                    "received": e.received.isoformat() if e.received else None, "message": e.message,
+                    "fields": {k: v for k, v in e.fields.items() if k not in ("argumenten", "open_punten")}}
+                   for e in case.events],
+        "deadlines": [{"name": d.name, "label": d.label, "due": d.due.isoformat(), "kind": d.kind,
+                       "status": d.status(now), "basis": d.basis} for d in case.deadlines],
+        "waits": list(case.waits), "elapsed": case.elapsed, "attention": list(case.attention),
+        "oddities": list(case.oddities), "letters": letters,
     }
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    """One case's timeline, deadlines, letters with their versions, and why anything waits."""
+    settings, store = _register(args)
+    v_nummer = _v_nummer(args.v_nummer)
+    if not store.events(v_nummer):
+        raise DocgenError(f"no case with V-nummer {v_nummer} in the register")
+    data = case_data(settings, store, v_nummer, _clock(args))
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"V-nummer {case.v_nummer} — state: {case.state}")
-    print("timeline:")
+    print(f"V-nummer {data['v_nummer']} — toestand: {data['state']}")
+    print("tijdlijn:")
     for e in data["events"]:
         extra = ", ".join(f"{k}={v}" for k, v in e["fields"].items() if k in ("soort", "parketnummer", "weken"))
-        print(f"  {e['date'] or '?':<11} {e['kind']:<15} {extra}")
-    print("deadlines:")
+        print(f"  {dutch_date(e['date']) if e['date'] else '?':<18} {e['kind']:<22} {extra}")
+    print("termijnen:")
     for d in data["deadlines"]:
-        print(f"  {d['due']:<11} {d['name']:<24} {d['status']:<8} {d['basis']}")
-    for d in drafts:
-        print(f"draft: {d['letter']} ({d['created'][:10]}) {d['docx']}")
-    for odd in case.oddities:
-        print(f"odd: {odd}")
+        print(f"  {dutch_date(d['due']):<18} {d['label']:<34} {d['status']:<10} {d['basis']}")
+    for wait in data["waits"]:
+        print(f"wacht: {wait}")
+    if data["elapsed"]:
+        print(f"sinds einde termijn: {data['elapsed']}")
+    print("brieven:")
+    for letter in data["letters"]:
+        print(f"  {letter['letter']:<34} {letter['state']}" + (f" — {letter['reason']}" if letter["reason"] else ""))
+        for v in letter["versions"]:
+            print(f"    versie {v['version']:<3} {v['status']:<14} {v['docx'] or '-'}"
+                  + (f" — {v['reason']}" if v["reason"] else ""))
+            for point in v["open_points"]:
+                print(f"      open punt: {point[:120]}")
+    for note in data["attention"]:
+        print(f"let op: {note}")
+    for odd in data["oddities"]:
+        print(f"opvallend: {odd}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The pilot's tables: lead time per step against target; counts per message type and state."""
-    store = Store(Settings.from_env(args.data).database_url)
-    start = dt.date.fromisoformat(args.date_from) if args.date_from else None
-    end = dt.date.fromisoformat(args.date_to) if args.date_to else None
-    cases, drafted = load_cases(store, _today(args))
-    steps = lead_times(cases, drafted, start, end)
+    settings, store = _register(args)
+    start, end = _day_arg(args.date_from, "--from"), _day_arg(args.date_to, "--to")
+    cases = load_cases(store, Drafts(store), _clock(args).now(), load_policy(settings.rules))
+    out = csv.writer(sys.stdout)
+    if args.per_case:
+        header, rows = per_case(cases)
+        if args.csv:
+            out.writerow(header)
+            out.writerows(rows)
+        else:
+            for row in [header] + rows:
+                print(" | ".join(row))
+        return 0
+    steps = lead_times(cases, start, end)
     types = type_counts(store.messages(), start, end)
     states = state_counts(cases)
     if args.csv:
-        out = csv.writer(sys.stdout)
-        out.writerow(["table", "name", "target", "average_working_days", "count", "within_target"])
+        out.writerow(["tabel", "naam", "streeftermijn", "eenheid", "gemiddeld", "aantal", "binnen_streeftermijn",
+                      "pilot"])
         for step in steps:
-            out.writerow(["lead_time", step.name, step.target,
-                          "" if step.average is None else f"{step.average:.1f}", len(step.durations),
-                          step.within_target])
+            out.writerow(["doorlooptijd", step.name, step.target_text, step.unit,
+                          "" if step.average is None else f"{step.average:.1f}".replace(".", ","),
+                          len(step.durations), step.within_target, step.pilot])
         for kind, counter in sorted(types.items()):
-            out.writerow(["messages", kind, "", "", counter["total"], ""])
+            out.writerow(["berichten", kind, "", "", "", counter["totaal"], "", ""])
         for state, count in sorted(states.items()):
-            out.writerow(["cases", state, "", "", count, ""])
+            out.writerow(["zaken", state, "", "", "", count, "", ""])
         return 0
-    print(f"{'step':<44} {'target':<16} {'average':>8} {'count':>6} {'in target':>9}")
+    print(f"{'stap':<56} {'streeftermijn':<24} {'gemiddeld':>14} {'aantal':>6} {'binnen':>6}  pilot")
     for step in steps:
-        avg = "-" if step.average is None else f"{step.average:.1f} wd"
-        print(f"{step.name:<44} {step.target:<16} {avg:>8} {len(step.durations):>6} {step.within_target:>9}")
+        avg = "-" if step.average is None else f"{step.average:.1f} {step.unit}".replace(".", ",")
+        print(f"{step.name:<56} {step.target_text:<24} {avg:>14} {len(step.durations):>6} {step.within_target:>6}"
+              f"  {step.pilot}")
     print()
-    print(f"{'message type':<16} {'count':>6} {'triage':>7}")
+    print(f"{'soort bericht':<24} {'aantal':>6} {'triage':>7}")
     for kind, counter in sorted(types.items()):
-        print(f"{kind:<16} {counter['total']:>6} {counter['triage']:>7}")
+        print(f"{kind:<24} {counter['totaal']:>6} {counter['triage']:>7}")
     print()
-    print(f"{'case state':<24} {'count':>6}")
+    print(f"{'toestand':<30} {'aantal':>6}")
     for state, count in sorted(states.items()):
-        print(f"{state:<24} {count:>6}")
+        print(f"{state:<30} {count:>6}")
     return 0
 
 
@@ -262,13 +339,24 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The web application, on loopback unless told otherwise."""
+    from docgen.watcher import DrafterProcess
     from docgen.web import create_app
 
-    app = create_app(Settings.from_env(args.data), today=dt.date.fromisoformat(args.today) if args.today else None)
+    settings, clock = Settings.from_env(args.data), _clock(args)
+    app = create_app(settings, clock=clock)
+    drafter = None if args.no_drafter else DrafterProcess(settings, None, clock)
+    if drafter:  # a monitor's triage decision is drafted even when no watcher runs
+        drafter.start()
+        drafter.keep_alive()
     log.info("serving on http://%s:%d", args.host, args.port)
     from werkzeug.serving import run_simple
 
-    run_simple(args.host, args.port, app, threaded=True)
+    try:
+        run_simple(args.host, args.port, app, threaded=True)
+    finally:
+        if drafter:
+            drafter.request_stop()
+            drafter.join(timeout=60)
     return 0
 
 
@@ -288,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--once", action="store_true", help="process what is there and exit (the default for run)")
     p.add_argument("--keep", action="store_true", help="leave files in place instead of moving them to processed/")
+    p.add_argument("--today", help="decide as of this day (YYYY-MM-DD or D-M-YYYY): replays and tests")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("watch", help="watch drop folders and IMAP mailboxes; process every message once")
@@ -298,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="a YAML file with mailboxes, folders and reviewers (see README)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
+    p.add_argument("--today", help="decide as of this day (YYYY-MM-DD or D-M-YYYY): replays and tests")
     p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("templates", help="check all letter templates, or preview one with example data")
@@ -317,8 +407,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the web application for monitors, staff and template maintainers")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    p.add_argument("--no-drafter", action="store_true",
+                   help="do not draft from this process (a `docgen watch` elsewhere drafts for the register)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
-    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("status", help="each source's state: connected, last message, backlog, errors")
@@ -327,22 +419,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cases", help="cases with their state and next deadline, overdue first")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
-    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_cases)
 
     p = sub.add_parser("case", help="one case's timeline, deadlines, drafts and oddities")
-    p.add_argument("v_nummer", help="the 10-digit V-nummer")
+    p.add_argument("v_nummer", help="the 10-digit V-nummer (spaces or dots allowed)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
-    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_case)
 
     p = sub.add_parser("report", help="the pilot's tables: lead times per step, counts per type and state")
-    p.add_argument("--from", dest="date_from", help="first day (YYYY-MM-DD) of the period")
-    p.add_argument("--to", dest="date_to", help="last day (YYYY-MM-DD) of the period")
+    p.add_argument("--from", dest="date_from", help="first day of the period (YYYY-MM-DD or D-M-YYYY)")
+    p.add_argument("--to", dest="date_to", help="last day of the period (YYYY-MM-DD or D-M-YYYY)")
     p.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--per-case", action="store_true", help="one row per case, one column per step")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
-    p.add_argument("--today", help=argparse.SUPPRESS)
+    p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_report)
     return parser
 

@@ -21,10 +21,21 @@ def write_draft(outbox: Path, path: Path, data: bytes) -> None:
     write_atomic(path, data, outbox.parent / PARTIAL)
 
 
-def keep_version(path: Path, version: int) -> None:
-    """Keep the text a draft had before a correction replaced it: <name>.v<version><suffix>."""
-    if path.exists():
-        os.replace(path, path.with_name(f"{path.stem}.v{version}{path.suffix}"))
+def write_new(outbox: Path, path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet: complete (via a temporary file) and exclusive (a hard link
+    fails when another writer got there first), so two writers of one version can never both win."""
+    partial = outbox.parent / PARTIAL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=partial, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)  # FileExistsError when taken
+    finally:
+        os.unlink(tmp)
 
 
 def clean_partial(outbox: Path, older_than_seconds: float = 600) -> int:
@@ -39,12 +50,29 @@ def clean_partial(outbox: Path, older_than_seconds: float = 600) -> int:
     return removed
 
 
-def draft_paths(outbox: Path, v_nummer: str, stem: str, sequence: int) -> tuple[Path, Path]:
+def version_paths(v_nummer: str, kind: str, sequence: int, number: int) -> tuple[Path, Path]:
+    """Where one version of a letter lives, relative to the data directory: a new version gets new files,
+    so nothing a reviewer opened is ever overwritten. The name is the one staff download."""
     if not _V.match(v_nummer):
         raise ValueError(f"not a V-nummer: {v_nummer!r}")
-    name = stem if sequence <= 1 else f"{stem}-{sequence}"
-    folder = outbox / v_nummer
-    return folder / f"{name}.docx", folder / f"{name}.pdf"
+    stem = f"{v_nummer}-{kind}" + (f"-{sequence}" if sequence > 1 else "") + f"-v{number}"
+    folder = Path("outbox") / v_nummer
+    return folder / f"{stem}.docx", folder / f"{stem}.pdf"
+
+
+def inside(data: Path, relative: str) -> Path:
+    """A stored path, resolved under the data directory; anything that points elsewhere is refused."""
+    root = data.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"path outside the data directory: {relative!r}")
+    return path
+
+
+def freeze(path: Path) -> None:
+    """A final letter's files are read-only on disk (and refused in code)."""
+    if path.exists():
+        os.chmod(path, 0o400)
 
 
 PARTIAL = ".partial"  # in the data directory, beside the outbox: staff only ever see complete files

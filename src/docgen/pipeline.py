@@ -11,27 +11,17 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
+from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
-from docgen.errors import DocgenError, QuarantineError
+from docgen.drafter import Drafted, Drafter
+from docgen.errors import QuarantineError
 from docgen.letters.arguments import detect, load_library
-from docgen.letters.catalogue import LETTERS
-from docgen.letters.context import explanation, letter_context
-from docgen.letters.render import render_letter
-from docgen.model import RawMessage
-from docgen.outbox import draft_paths, write_atomic, write_draft
+from docgen.model import Message, RawMessage
+from docgen.outbox import write_atomic
 from docgen.parse import Limits, parse_message
-from docgen.register.procedure import Case, assess
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
-
-
-@dataclass(frozen=True)
-class Drafted:
-    v_nummer: str
-    letter: str
-    docx: str
-    pdf: str
 
 
 @dataclass(frozen=True)
@@ -53,12 +43,13 @@ class Outcome:
 
 class Pipeline:
     def __init__(self, settings: Settings, rules: RuleSet | None = None, store: Store | None = None,
-                 limits: Limits | None = None, today: dt.date | None = None):
+                 limits: Limits | None = None, clock: Clock = SYSTEM):
         self.settings = settings
         self.rules = rules or load_rules(settings.rules)
         self.store = store or Store(settings.database_url)
         self.limits = limits or Limits()
-        self.today = today
+        self.clock = clock
+        self.drafter = Drafter(settings, self.store, clock)
         self._library = None
 
     def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
@@ -76,7 +67,9 @@ class Pipeline:
             return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
         result = self._enrich(classify(msg, self.rules), msg)
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
-                                     message_id=msg.message_id, received=msg.date, result=result)
+                                     message_id=msg.message_id, received=msg.date, result=result,
+                                     arrived=arrival(raw, msg, self.clock), sender=msg.sender,
+                                     sender_name=msg.sender_name, subject=msg.subject)
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
                                      recorded=self.store.known(digest) or "classified"))
@@ -87,15 +80,19 @@ class Pipeline:
                                  "; ".join(result.triage_reasons), paths))
 
     def _enrich(self, result, msg):
-        """A zienswijze carries the arguments it raises (for the motivated decision) and its sender."""
-        if result.type not in ("zienswijze", "uitstelverzoek") or result.triage:
-            return result
-        fields = {**result.fields, "afzender": msg.sender_name or msg.sender}
+        """Every message carries its sender (the addressee of a reply, the key to a lawyer's earlier mail);
+        a zienswijze the arguments it raises (for the motivated decision)."""
+        fields = {**result.fields, "afzender": msg.sender_name or msg.sender, "afzender_adres": msg.sender}
+        if result.type == "uitstelverzoek":
+            text = "\n\n".join([msg.subject, msg.body] + [a.text for a in msg.attachments if a.text])
+            fields["redenen"] = self.drafter.policy.uitstel.reasons_in(text)
         if result.type == "zienswijze":
             text = "\n\n".join([msg.body] + [a.text for a in msg.attachments if a.text])
             chosen, open_points = detect(self.library, text)
             fields["argumenten"] = chosen
             fields["open_punten"] = open_points
+            if "voortgezet_verblijf" not in fields and any(b["key"] == "voortgezet-verblijf" for b in chosen):
+                fields["voortgezet_verblijf"] = "aangekondigd"  # the revocation waits for the decision on it
         return replace(result, fields=fields)
 
     @property
@@ -105,52 +102,8 @@ class Pipeline:
         return self._library
 
     def draft_due(self) -> list[Drafted]:
-        """Draft every letter that is due and not drafted yet, exactly once per trigger."""
-        written: list[Drafted] = []
-        today = self.today or dt.date.today()
-        cases: dict[str, Case] = {}
-        drafted_days = None
-        for letter in LETTERS:
-            for event in self.store.events_without_draft(letter.trigger, letter.name):
-                if event.v_nummer not in cases:
-                    drafted_days = drafted_days if drafted_days is not None else self.store.drafted_days()
-                    cases[event.v_nummer] = assess(event.v_nummer, self.store.events(event.v_nummer),
-                                                   drafted_days, today)
-                case = cases[event.v_nummer]
-                if event.id not in {e.id for e in case.events} or not letter.due(event, case):
-                    continue  # a duplicate event, or not due (yet)
-                try:
-                    drafted = self._draft(letter, event, case, today)
-                    if drafted:
-                        written.append(drafted)
-                except DocgenError as exc:
-                    log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
-                              event.v_nummer, letter.name, event.id, exc)
-                except Exception as exc:  # the message is safely recorded; the draft is retried later
-                    log.error("draft failed v_nummer=%s letter=%s event=%s reason=%s",
-                              event.v_nummer, letter.name, event.id, type(exc).__name__, exc_info=True)
-        return written
-
-    def _draft(self, letter, event, case, today) -> Drafted | None:
-        claim = self.store.claim_draft(event.v_nummer, letter.name, event.id)
-        if claim is None:
-            return None  # drafted already, or another watcher is rendering it now
-        try:
-            context = letter_context(letter, event, case, today)
-            template = self.settings.templates / f"{letter.template}.docx"
-            rendered = render_letter(template, context, letter.title)
-            docx, pdf = draft_paths(self.settings.outbox, event.v_nummer, letter.name, claim.sequence)
-            write_draft(self.settings.outbox, docx, rendered.docx)
-            write_draft(self.settings.outbox, pdf, rendered.pdf)
-            if context.get("zienswijze") is not None:
-                note = explanation(letter, context, case)
-                write_draft(self.settings.outbox, docx.with_suffix(".toelichting.txt"), note.encode("utf-8"))
-        except BaseException:
-            self.store.release_draft(claim.draft_id)
-            raise
-        self.store.finish_draft(claim.draft_id, str(docx), str(pdf))
-        log.info("drafted v_nummer=%s letter=%s event=%s", event.v_nummer, letter.name, event.id)
-        return Drafted(event.v_nummer, letter.name, str(docx), str(pdf))
+        """Reassess every case that changed and draft what it needs (the drafter's one pass)."""
+        return self.drafter.work()
 
     def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:
         folder = self.settings.quarantine
@@ -169,3 +122,12 @@ class Pipeline:
                  f" reason={outcome.reason}" if outcome.status in ("quarantined", "triage") else "")
         return outcome
 
+
+def arrival(raw: RawMessage, msg: Message, clock: Clock) -> dt.datetime:
+    """When the IND received the message, apart from the sender's Date: header. The source knows best
+    (IMAP INTERNALDATE); a dropped file was received when it was written, or when its Date: says if that
+    is earlier (a backlog exported from a mailbox); the clock when nothing else is known."""
+    if raw.arrived is not None and not raw.source.startswith("folder:"):
+        return raw.arrived
+    candidates = [d for d in (msg.date, raw.arrived) if d is not None and d.tzinfo is not None]
+    return min(candidates) if candidates else clock.now()

@@ -15,13 +15,15 @@ import time
 from pathlib import Path
 
 from docgen.classify import RuleSet, load_rules
+from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.pipeline import Pipeline
 from docgen.sources.config import Sources
 from docgen.sources.folder import FolderSource
 
 log = logging.getLogger("docgen")
-RESCAN_SECONDS = 60.0
+RESCAN_SECONDS = 60.0  # letters that time made due (a term has ended)
+POLL_SECONDS = 1.0     # marks from elsewhere (a triage decision on the web page) are drafted within this
 
 
 def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None) -> int:
@@ -47,28 +49,25 @@ def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_messa
 
 class Watcher:
     def __init__(self, settings: Settings, sources: Sources, rules: RuleSet | None = None,
-                 poll_seconds: float = 2.0):
+                 poll_seconds: float = 2.0, clock: Clock = SYSTEM):
         self.settings = settings
         self.sources = sources
         self.rules = rules or load_rules(settings.rules)
         self.poll = poll_seconds
+        self.clock = clock
         self.stop = threading.Event()
         self.wakeup = threading.Event()
-        context = multiprocessing.get_context("spawn")
-        self.draft_needed = context.Event()
-        self.drafter_stop = context.Event()
-        self.drafter = context.Process(target=run_drafter, name="docgen-drafter",
-                                       args=(settings, sources.review, self.draft_needed, self.drafter_stop, os.getpid()))
+        self.drafter = DrafterProcess(settings, sources.review, clock)
+        self.draft_needed = self.drafter.draft_needed
         self.threads: list[threading.Thread] = []
 
     def _pipeline(self) -> Pipeline:
-        return Pipeline(self.settings, rules=self.rules)
+        return Pipeline(self.settings, rules=self.rules, clock=self.clock)
 
     def request_stop(self) -> None:
         self.stop.set()
         self.wakeup.set()
-        self.drafter_stop.set()
-        self.draft_needed.set()
+        self.drafter.request_stop()
 
     def run(self) -> None:
         """Run until request_stop(). Folders are watched in this thread, mailboxes in their own."""
@@ -103,6 +102,7 @@ class Watcher:
                 for source in sources:
                     if drain(pipeline, source, draft=False, on_message=self.draft_needed.set):
                         pipeline.store.set_source_status(source.name, "watching", message=True)
+                self.drafter.supervise()
                 self.wakeup.wait(self.poll)
         finally:
             for observer in observers:
@@ -124,31 +124,81 @@ class Watcher:
 
 
 
-def run_drafter(settings: Settings, review, draft_needed, stop, parent: int) -> None:
-    """The drafter process: draft what is due whenever intake says so, and once a minute anyway."""
+class DrafterProcess:
+    """The drafter in a process of its own, supervised: when it dies it is started again, and the
+    traceback it logged says why. Rendering a PDF is CPU-bound; in its own process it never holds
+    intake up."""
+
+    def __init__(self, settings: Settings, review, clock: Clock):
+        self.context = multiprocessing.get_context("spawn")
+        self.settings, self.review, self.clock = settings, review, clock
+        self.draft_needed = self.context.Event()
+        self.stopping = self.context.Event()
+        self.process = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.process = self.context.Process(target=run_drafter, name="docgen-drafter", daemon=False,
+                                            args=(self.settings, self.review, self.draft_needed, self.stopping,
+                                                  os.getpid(), self.clock))
+        self.process.start()
+
+    def supervise(self) -> None:
+        if self.process is not None and not self.process.is_alive() and not self.stopping.is_set():
+            self.restarts += 1
+            log.error("drafter died (exit code %s); restarting it (restart %d)", self.process.exitcode, self.restarts)
+            self.start()
+
+    def keep_alive(self, every: float = 5.0) -> None:
+        """Supervise from a thread of its own (for `serve`, which has no loop of ours to do it in)."""
+        def loop():
+            while not self.stopping.wait(every):
+                self.supervise()
+        threading.Thread(target=loop, name="drafter supervisor", daemon=True).start()
+
+    def request_stop(self) -> None:
+        self.stopping.set()
+        self.draft_needed.set()
+
+    def join(self, timeout: float) -> None:
+        if self.process is not None:
+            self.process.join(timeout=timeout)
+
+
+def run_drafter(settings: Settings, review, draft_needed, stop, parent: int, clock: Clock = SYSTEM) -> None:
+    """The drafter process: draft whenever intake says so, whenever a case is marked from elsewhere (polled
+    every second), and once a minute for what time made due."""
     import signal
 
+    from docgen.drafter import Drafter
     from docgen.outbox import clean_partial, send_for_review
+    from docgen.register.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     for noisy in ("weasyprint", "fontTools", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    pipeline = Pipeline(settings)
-    clean_partial(settings.outbox)
-    last_scan = 0.0
-    while not stop.is_set() and os.getppid() == parent:  # a killed watcher leaves no orphan drafting on
-        # Draft when intake says so; otherwise look once a minute for letters that time made due
-        # (a zienswijze term that has passed).
-        if not draft_needed.is_set() and time.monotonic() - last_scan < RESCAN_SECONDS:
-            draft_needed.wait(1.0)
-            continue
-        draft_needed.clear()
-        last_scan = time.monotonic()
-        for drafted in pipeline.draft_due():
-            if review:
-                try:
-                    send_for_review(review, drafted)
-                except OSError as exc:
-                    log.error("review mail failed v_nummer=%s reason=%s", drafted.v_nummer, type(exc).__name__)
-    pipeline.store.close()
+    try:
+        store = Store(settings.database_url)
+        drafter = Drafter(settings, store, clock)
+        clean_partial(settings.outbox)
+        last_scan = 0.0
+        while not stop.is_set() and os.getppid() == parent:  # a killed watcher leaves no orphan drafting on
+            rescan = time.monotonic() - last_scan >= RESCAN_SECONDS
+            if not draft_needed.is_set() and not rescan and not store.dirty_cases(limit=1) \
+                    and not drafter.drafts.pending():
+                draft_needed.wait(POLL_SECONDS)
+                continue
+            draft_needed.clear()
+            if rescan:
+                last_scan = time.monotonic()
+            for drafted in drafter.work():
+                if review:
+                    try:
+                        send_for_review(review, drafted)
+                    except OSError as exc:
+                        log.error("review mail failed v_nummer=%s reason=%s", drafted.v_nummer, type(exc).__name__)
+        store.close()
+    except Exception:
+        log.critical("drafter stopped by an error", exc_info=True)
+        raise

@@ -1,7 +1,8 @@
-"""Every letter of the procedure: its template, the data it may use, when it is due, what it must say.
+"""Every letter of the procedure: its template, its addressee, and for which events of a case it is needed.
 
-A letter is due for a trigger event when `due(event, case)` holds; it is drafted once per trigger.
-`variables` is the letter's data model: a template that names anything else fails `templates check`.
+`needs(case)` returns the events a letter is needed for, as the seeds run the procedure; the case's
+waits (register/procedure) keep a letter from being needed while they hold. A letter's data model
+(`variables`) is what its template may use; anything else fails `docgen templates check`.
 """
 
 from __future__ import annotations
@@ -9,73 +10,114 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docgen.register.procedure import Case
-from docgen.register.store import Event
+from docgen.model import Case, Event, State
 
-COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "geadresseerde", "behandelaar"})
-NESTED = {"motivering": frozenset({"titel", "tekst"})}  # attributes of the items of a list variable
+COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "nationaliteit", "geadresseerde",
+                    "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender"})
+NESTED = {
+    "motivering": frozenset({"titel", "tekst"}),
+    "zienswijzen": frozenset({"datum", "laat", "afzender"}),
+    "afzender": frozenset({"naam", "unit", "adres", "postcode_plaats", "telefoon", "email"}),
+}
+REMEDY = ("bezwaar", "vier weken", "69")
 GROUNDS = ("B8/3", "3.48")
-REMEDY = ("bezwaar", "vier weken")
-
-
-def _m55(*soorten: str) -> Callable[[Event, Case], bool]:
-    return lambda event, case: event.fields.get("soort", "aangifte") in soorten
-
-
-def _always(event: Event, case: Case) -> bool:
-    return True
-
-
-def _term_passed(event: Event, case: Case) -> bool:
-    """The zienswijze term that this uitreiking started has ended, and no gegrond beklag revived the case.
-    A pending beklag does not stop it: a beklag gives no lawful residence."""
-    latest = [e for e in case.events if e.kind == "uitreiking"]
-    return bool(case.term_passed and latest and latest[-1].id == event.id)
 
 
 @dataclass(frozen=True)
 class LetterKind:
-    name: str         # the draft's file name, unique per trigger
-    template: str     # templates/<template>.docx
-    title: str
-    trigger: str      # the event kind that can make it due
-    due: Callable[[Event, Case], bool]
+    name: str          # unique; the file and slot name
+    code: str          # in the IND's reference: B83/<V-nummer>/<code><n>
+    template: str      # templates/<template>.docx
+    title: str         # Dutch, for people
+    needs: Callable[[Case], list[Event]]
     variables: frozenset[str]
-    required: tuple[str, ...]  # phrases the rendered letter must contain
-    addressee: str
-    notice: str = ""  # for kennisgevingen: which decision is notified (verlening | intrekking)
+    required: tuple[str, ...]           # phrases the rendered letter must contain (templates check)
+    besluit: bool = False               # a beschikking (legal remedy) or not (kennisgeving, bevestiging)
+    after: str = ""                     # drafted only once this letter (same trigger) is final
+    forbidden: tuple[str, ...] = ()     # phrases it must never contain
 
 
-def _kennisgeving(decision: str, trigger: str, due, partner: str, addressee: str) -> LetterKind:
-    return LetterKind(f"kennisgeving-{decision}-{partner}", "kennisgeving", f"Kennisgeving {decision} aan {partner}",
-                      trigger, due, COMMON | {"besluit_datum", "besluit", "besluit_kort", "verzoek"}, GROUNDS,
-                      addressee, decision)
+def _bedenktijd(case: Case) -> list[Event]:
+    blocked = any("bedenktijd" in a for a in case.attention)
+    return [case.bedenktijd] if case.bedenktijd is not None and not blocked else []
 
+
+def _grant(case: Case) -> list[Event]:
+    if case.application is None or case.state == State.GEEN_AANVRAAG:
+        return []
+    return [case.application]
+
+
+def _voornemen(case: Case) -> list[Event]:
+    if case.sepot is None or case.one_day or case.revived is not None:
+        return []
+    return [case.sepot]
+
+
+def _uitstel(case: Case) -> list[Event]:
+    return [u.event for u in case.uitstel if not case.revived]
+
+
+def _revocation(case: Case) -> list[Event]:
+    """After the zienswijze term (or with the decision on voortgezet verblijf), when nothing waits."""
+    if case.uitreiking is None or case.one_day or case.revived is not None or case.waits:
+        return []
+    if case.state in (State.BESLUIT, State.INGETROKKEN, State.BEZWAAR, State.BEROEP):
+        return [case.uitreiking]
+    return []
+
+
+def _revived_grant(case: Case) -> list[Event]:
+    """A gegrond beklag after the permit was revoked: the right to the permit revives (seed 004)."""
+    if case.revived is None or case.application is None:
+        return []
+    revoked = [s for s in case.finals if s.startswith("beschikking-intrekking:")]
+    return [case.revived] if revoked else []
+
+
+def _kennisgeving(decision: str, partner: str, needs, after: str, variables: frozenset[str],
+                  required: tuple[str, ...], forbidden: tuple[str, ...] = ()) -> LetterKind:
+    code = ("KV" if decision == "verlening" else "KI") + partner[0].upper()
+    return LetterKind(f"kennisgeving-{decision}-{partner}", code, "kennisgeving",
+                      f"Kennisgeving {decision} aan {'het OM' if partner == 'om' else 'de ' + partner}",
+                      needs, COMMON | variables, required, after=after,
+                      forbidden=("bezwaar", "dit besluit", "deze beschikking") + forbidden)
+
+
+NOTICE = frozenset({"besluit", "besluit_datum", "ingangsdatum", "einddatum", "een_dag", "ontvanger", "parketnummer",
+                    "eenheid", "a_nummer", "verzoek"})
 
 LETTERS: tuple[LetterKind, ...] = (
-    LetterKind("bevestiging-bedenktijd", "bevestiging-bedenktijd", "Bevestiging bedenktijd", "m55",
-               _m55("bedenktijd"), COMMON | {"bedenktijd_start", "bedenktijd_einde"}, GROUNDS, "Politie, AVIM"),
-    LetterKind("beschikking-verlening", "beschikking-verlening", "Beschikking verlening verblijfsvergunning", "m55",
-               _m55("aangifte", "medewerking"), COMMON | {"ingangsdatum", "einddatum", "medewerking"},
-               GROUNDS + REMEDY, "Betrokkene, p/a Politie, AVIM"),
-    _kennisgeving("verlening", "m55", _m55("aangifte", "medewerking"), "politie", "Politie, AVIM"),
-    _kennisgeving("verlening", "m55", _m55("aangifte", "medewerking"), "om", "Openbaar Ministerie, parket"),
-    LetterKind("voornemen-intrekking", "voornemen-intrekking", "Voornemen tot intrekking verblijfsvergunning",
-               "sepot", _always, COMMON | {"parketnummer", "sepot_datum"},
-               GROUNDS + ("4:8", "twee weken", "B9/12", "beklag", "paspoort", "leges"),
-               "Politie, AVIM (ter uitreiking aan betrokkene)"),
-    LetterKind("besluit-uitstel", "besluit-uitstel", "Besluit op uitstelverzoek", "uitstelverzoek",
-               lambda event, case: any(e.kind == "uitreiking" for e in case.events),
-               COMMON | {"verzoek_datum", "weken", "toegekend", "nieuwe_einddatum", "reden_afwijzing"},
-               ("B8/3", "4:8"), "Gemachtigde van betrokkene"),
-    LetterKind("beschikking-intrekking", "beschikking-intrekking", "Beschikking intrekking verblijfsvergunning",
-               "uitreiking", _term_passed,
+    LetterKind("bevestiging-bedenktijd", "BT", "bevestiging-bedenktijd", "Bevestiging bedenktijd", _bedenktijd,
+               COMMON | {"bedenktijd_start", "bedenktijd_einde", "eenheid"}, ("8, onder k", "drie maanden", "B8/3")),
+    LetterKind("beschikking-verlening", "VL", "beschikking-verlening", "Beschikking verlening verblijfsvergunning", _grant,
+               COMMON | {"ingangsdatum", "einddatum", "een_dag", "grondslag", "grond", "m55_datum", "sepot_datum",
+                         "parketnummer", "eenheid"},
+               GROUNDS + REMEDY + ("tijdelijke humanitaire gronden",), besluit=True),
+    _kennisgeving("verlening", "politie", _grant, "beschikking-verlening", NOTICE, ("3.48",)),
+    _kennisgeving("verlening", "om", _grant, "beschikking-verlening", NOTICE, ("3.48",)),
+    LetterKind("voornemen-intrekking", "VN", "voornemen-intrekking", "Voornemen tot intrekking verblijfsvergunning",
+               _voornemen, COMMON | {"parketnummer", "sepot_datum", "ingangsdatum", "eenheid"},
+               GROUNDS + ("4:8", "4:9", "twee weken", "B9/12", "3.51", "beklag", "paspoort", "leges",
+                          "represailles", "beslissing op die aanvraag")),
+    LetterKind("besluit-uitstel", "US", "besluit-uitstel", "Besluit op uitstelverzoek", _uitstel,
+               COMMON | {"verzoek_datum", "weken", "toegekend_weken", "uitkomst", "redenen", "reden_afwijzing",
+                         "oude_einddatum", "nieuwe_einddatum"}, ("4:8",)),
+    LetterKind("beschikking-intrekking", "IT", "beschikking-intrekking", "Beschikking intrekking verblijfsvergunning",
+               _revocation,
                COMMON | {"parketnummer", "sepot_datum", "uitreiking_datum", "termijn_einde", "zienswijze",
-                         "zienswijze_datum", "motivering", "open_punten"},
-               GROUNDS + REMEDY + ("B9/12", "beklag"), "Betrokkene, p/a Politie, AVIM"),
-    _kennisgeving("intrekking", "uitreiking", _term_passed, "politie", "Politie, AVIM"),
-    _kennisgeving("intrekking", "uitreiking", _term_passed, "om", "Openbaar Ministerie, parket"),
-    _kennisgeving("intrekking", "uitreiking", _term_passed, "gemeente", "College van B&W, afdeling Burgerzaken"),
+                         "zienswijzen", "te_laat", "motivering", "open_punten", "ingangsdatum", "vv_status",
+                         "vv_datum", "vv_besluit_datum", "medisch", "eenheid"},
+               GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
+                                   "rechtmatig verblijf"), besluit=True),
+    _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),
+    _kennisgeving("intrekking", "om", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),
+    _kennisgeving("intrekking", "gemeente", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",),
+                  forbidden=("slachtoffer", "mensenhandel", "B8/3", "sepot", "zienswijze")),
+    LetterKind("beschikking-verlening-herleefd", "VH", "beschikking-verlening", "Beschikking verlening na gegrond beklag",
+               _revived_grant, COMMON | {"ingangsdatum", "einddatum", "een_dag", "grondslag", "grond", "m55_datum",
+                                         "sepot_datum", "parketnummer", "eenheid"},
+               GROUNDS + REMEDY, besluit=True),
 )
 
 

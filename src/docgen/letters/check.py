@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,15 +11,11 @@ from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 
 from docgen.errors import DocgenError
-from docgen.letters.arguments import load_library
 from docgen.letters.catalogue import LETTERS, NESTED, LetterKind, templates
-from docgen.letters.context import letter_context
+from docgen.letters.examples import BEHANDELAAR, EXAMPLE_TODAY, EXAMPLE_V, example_needs
 from docgen.letters.render import jinja_env, render_docx
-from docgen.register.procedure import Case, assess
-from docgen.register.store import Event
 
-EXAMPLE_V = "1234567890"
-EXAMPLE_TODAY = dt.date(2026, 4, 20)
+__all__ = ["EXAMPLE_V", "check_templates", "example_context", "preview"]
 
 
 @dataclass(frozen=True)
@@ -33,38 +28,17 @@ class Problem:
         return f"{self.file}: {self.what}\n    fix: {self.fix}"
 
 
-def example_case(folder: Path) -> Case:
-    """A complete, invented case: M55, sepot, uitreiking, uitstel, zienswijze with arguments."""
-    library = load_library(folder)
-    zienswijze = ("Cliënte is ernstig getraumatiseerd en onder behandeling bij een psycholoog. Zij beschikt nog niet "
-                  "over een paspoort. Cliënte volgt een opleiding tot verpleegkundige en heeft in Nederland een "
-                  "stageplaats gevonden.")
-    from docgen.letters.arguments import detect
+def example_context(letter: LetterKind, folder: Path) -> dict:
+    from docgen.drafter import render_context
 
-    chosen, open_points = detect(library, zienswijze)
-    person = {"naam": "Voorbeeld Persoon", "geboortedatum": "1990-01-02"}
-    events = [
-        Event(1, EXAMPLE_V, "m55", "2026-01-05", "2026-01-05T10:00", 1, {**person, "soort": "aangifte"}),
-        Event(2, EXAMPLE_V, "sepot", "2026-03-02", "2026-03-02T10:00", 2, {**person, "parketnummer": "09/123456-26"}),
-        Event(3, EXAMPLE_V, "uitreiking", "2026-03-09", "2026-03-09T10:00", 3, {}),
-        Event(4, EXAMPLE_V, "uitstelverzoek", "2026-03-16", "2026-03-16T10:00", 4, {"weken": "2"}),
-        Event(5, EXAMPLE_V, "zienswijze", "2026-04-03", "2026-04-03T10:00", 5,
-              {"argumenten": chosen, "open_punten": open_points}),
-        Event(6, EXAMPLE_V, "m55", "2026-01-02", "2026-01-02T10:00", 6, {**person, "soort": "bedenktijd"}),
-    ]
-    return assess(EXAMPLE_V, events, {}, EXAMPLE_TODAY)
-
-
-def example_context(letter: LetterKind, case: Case) -> dict:
-    trigger = next(e for e in reversed(case.events) if e.kind == letter.trigger
-                   and (letter.trigger != "m55" or letter.due(e, case)))
-    return letter_context(letter, trigger, case, EXAMPLE_TODAY)
+    need = example_needs(folder)[letter.name]
+    return render_context(need.facts, folder, EXAMPLE_TODAY, BEHANDELAAR)
 
 
 def check_templates(folder: Path) -> list[Problem]:
     problems: list[Problem] = []
     try:
-        case = example_case(folder)
+        example_needs(folder)
     except DocgenError as exc:
         return [Problem("bouwstenen.yaml", str(exc), "correct the file as the message says")]
     for name, letters in templates().items():
@@ -86,7 +60,7 @@ def check_templates(folder: Path) -> list[Problem]:
                                     f"use one of: {', '.join(sorted(allowed))}; or remove it"))
         problems.extend(_nested(path.name, tree))
         for letter in letters:
-            problems.extend(_required(path, letter, case))
+            problems.extend(_required(path, letter, folder))
     return problems
 
 
@@ -110,10 +84,10 @@ def _nested(file: str, tree: nodes.Template) -> list[Problem]:
     return problems
 
 
-def _required(path: Path, letter: LetterKind, case: Case) -> list[Problem]:
+def _required(path: Path, letter: LetterKind, folder: Path) -> list[Problem]:
     import docx
 
-    context = example_context(letter, case)
+    context = example_context(letter, folder)
     try:
         rendered = render_docx(path, context)
     except DocgenError as exc:
@@ -140,8 +114,7 @@ def preview(folder: Path, name: str, out: Path) -> tuple[Path, Path]:
     letter = next((l for l in LETTERS if name in (l.name, l.template)), None)
     if letter is None:
         raise DocgenError(f"no letter or template named {name!r}; known: {', '.join(l.name for l in LETTERS)}")
-    rendered = render_letter(folder / f"{letter.template}.docx", example_context(letter, example_case(folder)),
-                             letter.title)
+    rendered = render_letter(folder / f"{letter.template}.docx", example_context(letter, folder), letter.title)
     out.mkdir(parents=True, exist_ok=True)
     docx_path, pdf_path = out / f"{letter.name}.docx", out / f"{letter.name}.pdf"
     docx_path.write_bytes(rendered.docx)

@@ -1,21 +1,38 @@
-"""The pilot evaluation's tables: lead time per step against its target, counts per type and state."""
+"""The pilot's tables (seed 001, "Overzicht doorlooptijden"): lead time per step against its target,
+measured to decisions (final letters and events), never to drafts; counts per type and state; one row
+per case with one column per step (the OM's Excel registration of seed 001)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from docgen.model import Case, Event, slot
 from docgen.register.calendar import working_days_between
-from docgen.register.procedure import Case, _day, _received
+
+
+@dataclass(frozen=True)
+class StepDef:
+    key: str
+    name: str                 # Dutch, as the pilot's table names it
+    unit: str                 # werkdagen | uren | weken
+    target: float | None
+    target_text: str
+    pilot: str                # the pilot's average, for comparison
+    measure: Callable[[Case], tuple[dt.date, float] | None]  # (day the step began, its duration)
 
 
 @dataclass(frozen=True)
 class Step:
+    key: str
     name: str
-    target: str
-    target_days: int | None  # in working days
-    durations: tuple[int, ...]
+    unit: str
+    target: float | None
+    target_text: str
+    pilot: str
+    durations: tuple[float, ...]
 
     @property
     def average(self) -> float | None:
@@ -23,72 +40,183 @@ class Step:
 
     @property
     def within_target(self) -> int:
-        return sum(1 for d in self.durations if self.target_days is not None and d <= self.target_days)
+        return sum(1 for d in self.durations if self.target is not None and d <= self.target)
+
+
+def _final(case: Case, letter: str, trigger: Event | None) -> dt.datetime | None:
+    return case.finals.get(slot(letter, trigger.id)) if trigger else None
+
+
+def _wd(start: dt.date, end: dt.date) -> float:
+    return float(working_days_between(start, end))
+
+
+def _weeks(start: dt.date, end: dt.date) -> float:
+    return round((end - start).days / 7, 1)
+
+
+def _hours(start: dt.datetime, end: dt.datetime) -> float:
+    return round((end - start).total_seconds() / 3600, 1)
+
+
+def _aangifte_sepot(c: Case):
+    if c.application and c.sepot and c.sepot.day >= c.application.day:
+        return c.application.day, _wd(c.application.day, c.sepot.day)
+    return None
+
+
+def _grant(c: Case):
+    done = _final(c, "beschikking-verlening", c.application)
+    if done and c.application and c.application.received:
+        return c.application.received.date(), _hours(c.application.received, done)
+    return None
+
+
+def _sepot_voornemen(c: Case):
+    done = _final(c, "voornemen-intrekking", c.sepot)
+    if done and c.sepot:
+        start = c.sepot.received_day or c.sepot.day
+        return start, _wd(start, done.date())
+    return None
+
+
+def _voornemen_uitreiking(c: Case):
+    done = _final(c, "voornemen-intrekking", c.sepot)
+    if done and c.uitreiking:
+        return done.date(), _wd(done.date(), c.uitreiking.day)
+    return None
+
+
+def _uitreiking_term(c: Case):
+    if c.uitreiking and c.term_end:
+        return c.uitreiking.day, _weeks(c.uitreiking.day, c.term_end)
+    return None
+
+
+def _term_decision(c: Case):
+    done = _final(c, "beschikking-intrekking", c.uitreiking)
+    if done and c.term_end:
+        return c.term_end, _wd(c.term_end, done.date())
+    return None
+
+
+def _sepot_revocation(c: Case):
+    done = _final(c, "beschikking-intrekking", c.uitreiking)
+    if done and c.sepot and c.vv is None:
+        return c.sepot.day, _weeks(c.sepot.day, done.date())
+    return None
+
+
+def _sepot_vv(c: Case):
+    if c.sepot and c.vv and c.vv.kind == "voortgezet_verblijf":
+        return c.sepot.day, _weeks(c.sepot.day, c.vv.day)
+    return None
+
+
+def _vv_decision(c: Case):
+    if c.vv and c.vv_decision and c.vv.kind == "voortgezet_verblijf":
+        return c.vv.day, _weeks(c.vv.day, c.vv_decision.day)
+    return None
+
+
+def _bezwaar_decision(c: Case):
+    decided = next((e for e in c.events if e.kind == "besluit_bezwaar"), None)
+    if c.bezwaar and decided:
+        return c.bezwaar.day, _weeks(c.bezwaar.day, decided.day)
+    return None
+
+
+def _melding_gemeente(c: Case):
+    revoked = _final(c, "beschikking-intrekking", c.uitreiking)
+    done = _final(c, "kennisgeving-intrekking-gemeente", c.uitreiking)
+    if revoked and done:
+        return revoked.date(), _hours(revoked, done)
+    return None
+
+
+STEPS: tuple[StepDef, ...] = (
+    StepDef("aangifte_sepot", "aangifte → sepot", "werkdagen", 10, "10 werkdagen", "8 werkdagen", _aangifte_sepot),
+    StepDef("m55_verlening", "M55 ontvangen → vergunning verleend", "uren", 24, "24 uur", "0,9 werkdag", _grant),
+    StepDef("sepot_voornemen", "sepot → voornemen tot intrekking", "werkdagen", 1, "1 werkdag", "2,9 werkdagen",
+            _sepot_voornemen),
+    StepDef("voornemen_uitreiking", "voornemen → uitreiking", "werkdagen", None, "—", "—", _voornemen_uitreiking),
+    StepDef("uitreiking_termijn", "uitreiking → einde zienswijzetermijn", "weken", 2, "2 weken", "—", _uitreiking_term),
+    StepDef("termijn_besluit", "einde termijn → beschikking intrekking", "werkdagen", None, "—", "—", _term_decision),
+    StepDef("sepot_intrekking", "sepot → intrekking zonder aanvraag voortgezet verblijf", "weken", None,
+            "losgelaten (was 4 weken)", "10,6 weken", _sepot_revocation),
+    StepDef("sepot_vv", "sepot → indiening aanvraag voortgezet verblijf", "weken", None, "—", "7,5 weken", _sepot_vv),
+    StepDef("vv_besluit", "aanvraag voortgezet verblijf → besluit", "weken", 7, "7 weken (35 werkdagen)", "6,4 weken",
+            _vv_decision),
+    StepDef("bezwaar_besluit", "bezwaar → besluit op bezwaar", "weken", 10, "10 weken (50 werkdagen)", "12,3 weken",
+            _bezwaar_decision),
+    StepDef("intrekking_gemeente", "beschikking intrekking → melding gemeente", "uren", 48, "48 uur", "—",
+            _melding_gemeente),
+)
 
 
 def _in(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
     return day is not None and (start is None or day >= start) and (end is None or day <= end)
 
 
-def lead_times(cases: list[Case], drafted: dict[str, dict[int, dt.date]], start: dt.date | None = None,
-               end: dt.date | None = None) -> list[Step]:
-    """Durations in working days, counted for steps that began within [start, end]."""
-    aangifte_sepot, sepot_voornemen, uitreiking_term, permit = [], [], [], []
-    voornemen = drafted.get("voornemen-intrekking", {})
-    verlening = drafted.get("beschikking-verlening", {})
+def lead_times(cases: list[Case], start: dt.date | None = None, end: dt.date | None = None) -> list[Step]:
+    """Durations per step, counted for steps that began within [start, end]."""
+    found: dict[str, list[float]] = {s.key: [] for s in STEPS}
     for case in cases:
-        aangifte = next((e for e in case.events if e.kind == "m55" and e.fields.get("soort") != "bedenktijd"), None)
-        if aangifte and aangifte.id in verlening and _in(_received(aangifte), start, end):
-            permit.append(working_days_between(_received(aangifte), verlening[aangifte.id]))
-        for event in case.events:
-            if event.kind == "sepot":
-                if aangifte and _in(_day(aangifte), start, end) and _day(event) >= _day(aangifte):
-                    aangifte_sepot.append(working_days_between(_day(aangifte), _day(event)))
-                if event.id in voornemen and _in(_received(event), start, end):
-                    sepot_voornemen.append(working_days_between(_received(event), voornemen[event.id]))
-            if event.kind == "uitreiking" and _in(_day(event), start, end):
-                term = next((d for d in case.deadlines if d.name == "zienswijze"), None)
-                if term:
-                    uitreiking_term.append(working_days_between(_day(event), term.due))
-    return [
-        Step("aangifte → sepot", "10 working days", 10, tuple(aangifte_sepot)),
-        Step("M55 received → permit granted", "24 hours", 1, tuple(permit)),
-        Step("sepot → voornemen tot intrekking", "1 working day", 1, tuple(sepot_voornemen)),
-        Step("uitreiking → end of zienswijze term", "2 weeks", 10, tuple(uitreiking_term)),
-        Step("application voortgezet verblijf → decision", "35 working days", 35, ()),
-        Step("bezwaar → decision", "50 working days", 50, ()),
-    ]
+        for step in STEPS:
+            measured = step.measure(case)
+            if measured and _in(measured[0], start, end):
+                found[step.key].append(measured[1])
+    return [Step(s.key, s.name, s.unit, s.target, s.target_text, s.pilot, tuple(found[s.key])) for s in STEPS]
+
+
+def per_case(cases: list[Case]) -> tuple[list[str], list[list[str]]]:
+    """One row per case, one column per step (empty where the step has not happened)."""
+    header = ["v_nummer", "toestand"] + [f"{s.name} ({s.unit})" for s in STEPS]
+    rows = []
+    for case in sorted(cases, key=lambda c: c.v_nummer):
+        row = [case.v_nummer, str(case.state)]
+        for step in STEPS:
+            measured = step.measure(case)
+            row.append("" if measured is None else _number(measured[1]))
+        rows.append(row)
+    return header, rows
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
 
 
 def type_counts(messages: list, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Counter]:
     """Per message type: how many arrived, and how many of them went to triage."""
     counts: dict[str, Counter] = {}
     for row in messages:
-        day = dt.date.fromisoformat(row["received"][:10]) if row["received"] else None
+        arrived = row["arrived"] or row["received"]
+        day = dt.date.fromisoformat(arrived[:10]) if arrived else None
         if (start or end) and not _in(day, start, end):
             continue
-        kind = "quarantined" if row["status"] == "quarantined" else (row["type"] or "overig")
-        counts.setdefault(kind, Counter())["total"] += 1
+        kind = "quarantaine" if row["status"] == "quarantined" else (row["type"] or "overig")
+        counts.setdefault(kind, Counter())
+        counts[kind]["totaal"] += 1
         counts[kind]["triage"] += row["status"] == "triage"
     return counts
 
 
 def state_counts(cases: list[Case]) -> Counter:
-    return Counter(case.state for case in cases)
+    return Counter(str(case.state) for case in cases)
 
 
-def load_cases(store, today: dt.date) -> tuple[list[Case], dict[str, dict[int, dt.date]]]:
-    """Every case in the register, assessed as of `today`, and the days letters were drafted."""
+def load_cases(store, drafts, now: dt.datetime, policy) -> list[Case]:
+    """Every case in the register, assessed as of `now` (one query for events, one for final letters)."""
     from docgen.register.procedure import assess
 
-    drafted = store.drafted_days()
-    cases = [assess(v, events, drafted, today) for v, events in store.all_events().items()]
-    return cases, drafted
+    finals = drafts.finals_by_case()
+    return [assess(v, events, finals.get(v, {}), now, policy) for v, events in store.all_events().items()]
 
 
-def by_urgency(cases: list[Case], today: dt.date) -> list[Case]:
+def by_urgency(cases: list[Case], now: dt.datetime) -> list[Case]:
     """Overdue first, then by the next deadline, then cases with nothing due."""
     def key(case: Case):
         nxt = case.next_deadline()
-        return (0 if nxt and nxt.due < today else 1, nxt.due if nxt else dt.date.max, case.v_nummer)
+        overdue = nxt is not None and nxt.status(now) == "verlopen"
+        return (0 if overdue else 1, nxt.due if nxt else dt.date.max, case.v_nummer)
     return sorted(cases, key=key)

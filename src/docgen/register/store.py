@@ -1,8 +1,7 @@
-"""The register's storage: messages, events per V-nummer, drafts. Recording a message twice changes nothing.
+"""The register's storage: messages, events per V-nummer, cases to reassess. Recording twice changes nothing.
 
-Exactly once, also with several watchers on one PostgreSQL: a message is keyed by its SHA-256, an
-event by (V-nummer, kind, message), a draft by (letter, trigger event). A draft is claimed before it
-is rendered; a claim whose worker died is taken over after `stale_seconds`.
+Exactly once, also with several watchers on one PostgreSQL: a message is keyed by its SHA-256, an event
+by (V-nummer, kind, message). Letters and their versions are kept by register/drafts.py.
 """
 
 from __future__ import annotations
@@ -12,23 +11,20 @@ import hashlib
 import json
 import os
 import socket
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.model import CASE_TYPES, Classification
+from docgen.dates import aware
+from docgen.model import EVENT_TYPES, Classification, Event
 from docgen.register.db import PK, Database
 from docgen.register.migrations import MIGRATIONS
 
-
-@dataclass(frozen=True)
-class Event:
-    id: int
-    v_nummer: str
-    kind: str
-    event_date: str | None
-    received: str | None
-    message_id: int
-    fields: dict
+# What a key of a message without V-nummer has in common with a case, in the monitor's words.
+KEY_WORDS = {"persoon": "dezelfde naam en geboortedatum", "parketnummer": "hetzelfde parketnummer",
+             "afzender": "dezelfde afzender (gemachtigde)"}
+# Mail from these kinds names the case's lawyer or the person: their address is a key of the case.
+LAWYER_KINDS = ("zienswijze", "uitstelverzoek", "voortgezet_verblijf", "bezwaar", "beroep")
 
 
 @dataclass(frozen=True)
@@ -36,12 +32,6 @@ class Recorded:
     message_row: int
     duplicate: bool
     events: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Claim:
-    draft_id: int
-    sequence: int  # 1 for the first draft of this letter for the case, 2 for the next, ...
 
 
 def sha256(data: bytes) -> str:
@@ -53,6 +43,26 @@ def now() -> str:
 
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def person_key(naam: str | None, geboortedatum: str | None) -> str | None:
+    if not naam or not geboortedatum:
+        return None
+    plain = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode().lower()
+    return " ".join(plain.replace("-", " ").split()) + "|" + geboortedatum[:10]
+
+
+def message_keys(fields: dict, sender: str) -> list[tuple[str, str]]:
+    """What a message without a case shares with the case it may belong to."""
+    keys = []
+    person = person_key(fields.get("naam"), fields.get("geboortedatum"))
+    if person:
+        keys.append(("persoon", person))
+    if fields.get("parketnummer"):
+        keys.append(("parketnummer", fields["parketnummer"]))
+    if sender:
+        keys.append(("afzender", sender.lower()))
+    return keys
 
 
 class Store:
@@ -98,39 +108,52 @@ class Store:
         return row["status"] if row else None
 
     def record(self, *, digest: str, source: str, key: str, name: str, message_id: str,
-               received: dt.datetime | None, result: Classification | None,
-               quarantine: str | None = None) -> Recorded:
-        """Record one message and its events in one transaction; a known message is left as it is."""
+               received: dt.datetime | None, result: Classification | None, quarantine: str | None = None,
+               arrived: dt.datetime | None = None, sender: str = "", sender_name: str = "",
+               subject: str = "") -> Recorded:
+        """Record one message and its events in one transaction; a known message is left as it is.
+        `received` is the sender's Date: header; `arrived` when the IND received it (defaults to `received`).
+        The cases it touches are marked for reassessment; a message in triage proposes the cases it may
+        belong to through its keys (name + date of birth, parketnummer, sender)."""
         status = "quarantined" if quarantine else ("triage" if result and result.triage else "classified")
+        arrived = arrived or received
         with self.db.transaction():
             row = self.db.one(
                 "INSERT INTO messages (sha256, source, source_key, name, message_id, received, processed_at,"
-                " status, type, v_nummers, fields, reasons, triage_reasons) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " status, type, v_nummers, fields, reasons, triage_reasons, arrived, sent, sender, sender_name,"
+                " subject) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT (sha256) DO NOTHING RETURNING id",
-                (digest, source, key, name, message_id, received.isoformat() if received else None, now(), status,
+                (digest, source, key, name, message_id, _iso(arrived), now(), status,
                  result.type if result else None, json.dumps(list(result.v_nummers) if result else []),
                  json.dumps(result.fields if result else {}, ensure_ascii=False),
                  json.dumps(list(result.reasons) if result else [], ensure_ascii=False),
                  json.dumps([quarantine] if quarantine else list(result.triage_reasons if result else []),
-                            ensure_ascii=False)))
+                            ensure_ascii=False), _iso(arrived), _iso(received), sender[:320], sender_name[:200],
+                 subject[:500]))
             if row is None:
                 existing = self.db.one("SELECT id FROM messages WHERE sha256 = ?", (digest,))
                 return Recorded(existing["id"], True, ())
             message_row = row["id"]
             events: list[int] = []
-            if result and status == "classified" and result.type in CASE_TYPES:
+            if result and status == "classified" and result.type in EVENT_TYPES:
+                fields = json.dumps(result.fields, ensure_ascii=False)
                 for v in result.v_nummers:
-                    events.append(self.add_event(v, result.type, result.fields.get("datum"),
-                                                 received.isoformat() if received else None, message_row,
-                                                 json.dumps(result.fields, ensure_ascii=False)))
+                    event = self.add_event(v, result.type, result.fields.get("datum"), _iso(arrived), message_row,
+                                           fields)
+                    if event is not None:
+                        events.append(event)
+            if status != "classified":
+                self._add_message_keys(message_row, result.fields if result else {}, sender, result)
             return Recorded(message_row, False, tuple(events))
 
     def add_event(self, v_nummer: str, kind: str, event_date: str | None, received: str | None,
-                  message_row: int, fields: str) -> int | None:
-        """One event of one case; inside the caller's transaction. None when it was already there."""
-        row = self.db.one("INSERT INTO events (v_nummer, kind, event_date, received, message_id, fields)"
-                          " VALUES (?,?,?,?,?,?) ON CONFLICT (v_nummer, kind, message_id) DO NOTHING RETURNING id",
-                          (v_nummer, kind, event_date, received, message_row, fields))
+                  message_row: int, fields: str, recorded_by: str = "") -> int | None:
+        """One event of one case; inside the caller's transaction. None when it was already there.
+        Its case is marked for reassessment."""
+        row = self.db.one("INSERT INTO events (v_nummer, kind, event_date, received, message_row, fields, recorded_by)"
+                          " VALUES (?,?,?,?,?,?,?) ON CONFLICT (v_nummer, kind, message_row) DO NOTHING RETURNING id",
+                          (v_nummer, kind, _valid_day(event_date), received, message_row, fields, recorded_by))
+        self.mark_dirty(v_nummer)
         return row["id"] if row else None
 
     def events(self, v_nummer: str) -> list[Event]:
@@ -149,57 +172,82 @@ class Store:
             return self.db.all("SELECT * FROM messages WHERE status = ? ORDER BY id", (status,))
         return self.db.all("SELECT * FROM messages ORDER BY id")
 
-    # -- drafts -------------------------------------------------------------------------------
+    def message(self, row: int):
+        return self.db.one("SELECT * FROM messages WHERE id = ?", (row,))
 
-    def events_without_draft(self, kind: str, letter: str) -> list[Event]:
+    # -- cases: the reassessment queue, listing, and matching of messages without V-nummer --------
+
+    def mark_dirty(self, v_nummer: str) -> None:
+        """Inside the caller's transaction: this case must be reassessed (its letters may change)."""
+        self.db.execute("INSERT INTO cases (v_nummer, dirty) VALUES (?, 1) ON CONFLICT (v_nummer) DO UPDATE"
+                        " SET dirty = 1", (v_nummer,))
+
+    def dirty_cases(self, limit: int = 500) -> list[str]:
+        return [r["v_nummer"] for r in self.db.all("SELECT v_nummer FROM cases WHERE dirty = 1 ORDER BY v_nummer"
+                                                   " LIMIT ?", (limit,))]
+
+    def wake_due(self, today: dt.date) -> int:
+        """Cases that time has changed (a term ended, a deadline passed) are reassessed."""
+        with self.db.transaction():
+            return self.db.execute("UPDATE cases SET dirty = 1 WHERE dirty = 0 AND next_check IS NOT NULL"
+                                   " AND next_check <= ?", (today.isoformat(),)).rowcount
+
+    def save_case(self, summary: dict, keys: list[tuple[str, str]]) -> None:
+        """Inside the caller's transaction: the case's listing row and its matching keys."""
+        s = summary
+        self.db.execute(
+            "UPDATE cases SET dirty = 0, next_check = ?, state = ?, naam = ?, geboortedatum = ?, parketnummer = ?,"
+            " next_due = ?, next_label = ?, overdue = ?, waiting = ?, attention = ?, updated_at = ? WHERE v_nummer = ?",
+            (s["next_check"], s["state"], s["naam"], s["geboortedatum"], s["parketnummer"], s["next_due"],
+             s["next_label"], int(s["overdue"]), int(s["waiting"]), int(s["attention"]), now(), s["v_nummer"]))
+        current = {(r["kind"], r["key"]) for r in self.db.all("SELECT kind, key FROM case_keys WHERE v_nummer = ?",
+                                                                 (s["v_nummer"],))}
+        wanted = set(keys)
+        for kind, key in current - wanted:
+            self.db.execute("DELETE FROM case_keys WHERE v_nummer = ? AND kind = ? AND key = ?", (s["v_nummer"], kind, key))
+        for kind, key in wanted - current:
+            self.db.execute("INSERT INTO case_keys (v_nummer, kind, key) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                            (s["v_nummer"], kind, key))
+
+    def cases(self) -> list:
+        return self.db.all("SELECT * FROM cases ORDER BY v_nummer")
+
+    def _add_message_keys(self, message_row: int, fields: dict, sender: str, result) -> None:
+        keys = message_keys(fields, sender)
+        for kind, key in keys:
+            self.db.execute("INSERT INTO message_keys (message_row, kind, key) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                            (message_row, kind, key))
+        for v in self.suggested_cases(message_row):
+            self.mark_dirty(v)  # its intrekking may now have to wait for this message
+
+    def suggested_cases(self, message_row: int) -> list[str]:
+        rows = self.db.all("SELECT DISTINCT c.v_nummer FROM message_keys m JOIN case_keys c ON c.kind = m.kind"
+                           " AND c.key = m.key WHERE m.message_row = ? ORDER BY c.v_nummer", (message_row,))
+        return [r["v_nummer"] for r in rows]
+
+    def suggestions(self, message_row: int) -> list[tuple[str, str]]:
+        """(V-nummer, why in Dutch) for a message without a case."""
+        rows = self.db.all("SELECT c.v_nummer, m.kind FROM message_keys m JOIN case_keys c ON c.kind = m.kind"
+                           " AND c.key = m.key WHERE m.message_row = ? ORDER BY c.v_nummer, m.kind", (message_row,))
+        out: dict[str, list[str]] = {}
+        for r in rows:
+            out.setdefault(r["v_nummer"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
+        return [(v, ", ".join(why)) for v, why in out.items()]
+
+    def triage_waits(self, v_nummer: str) -> tuple[str, ...]:
+        """Messages in triage or quarantine that may belong to this case, in words."""
         rows = self.db.all(
-            "SELECT e.* FROM events e WHERE e.kind = ? AND NOT EXISTS"
-            " (SELECT 1 FROM drafts d WHERE d.trigger_event = e.id AND d.letter = ? AND d.status = 'draft')"
-            " ORDER BY e.id", (kind, letter))
-        return [_event(r) for r in rows]
-
-    def claim_draft(self, v_nummer: str, letter: str, trigger_event: int, stale_seconds: float = 300) -> Claim | None:
-        """Claim the right to render one draft. None when it exists or another live worker renders it."""
-        with self.db.transaction():
-            row = self.db.one(
-                "INSERT INTO drafts (v_nummer, letter, trigger_event, status, claimed_by, claimed_at)"
-                " VALUES (?,?,?,'rendering',?,?) ON CONFLICT (letter, trigger_event) DO NOTHING RETURNING id",
-                (v_nummer, letter, trigger_event, WORKER, now()))
-            if row is None:
-                cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=stale_seconds)).isoformat()
-                row = self.db.one(
-                    "SELECT id, claimed_by, claimed_at FROM drafts WHERE letter = ? AND trigger_event = ?"
-                    " AND status = 'rendering'" + self.db.skip_locked, (letter, trigger_event))
-                if row is None or not (row["claimed_at"] < cutoff or _dead_here(row["claimed_by"])):
-                    return None
-                self.db.execute("UPDATE drafts SET claimed_by = ?, claimed_at = ? WHERE id = ?",
-                                (WORKER, now(), row["id"]))
-            sequence = self.db.scalar("SELECT COUNT(*) FROM drafts WHERE v_nummer = ? AND letter = ? AND id <= ?",
-                                      (v_nummer, letter, row["id"]))
-            return Claim(row["id"], int(sequence))
-
-    def finish_draft(self, draft_id: int, docx: str, pdf: str) -> None:
-        with self.db.transaction():
-            self.db.execute("UPDATE drafts SET status = 'draft', docx_path = ?, pdf_path = ?, created_at = ?"
-                            " WHERE id = ?", (docx, pdf, now(), draft_id))
-
-    def release_draft(self, draft_id: int) -> None:
-        """Give a claim back after a failed render, so the next pass tries again."""
-        with self.db.transaction():
-            self.db.execute("DELETE FROM drafts WHERE id = ? AND status = 'rendering'", (draft_id,))
-
-    def drafted_days(self) -> dict[str, dict[int, dt.date]]:
-        """Letter → trigger event → the day that letter was drafted."""
-        out: dict[str, dict[int, dt.date]] = {}
-        for row in self.db.all("SELECT letter, trigger_event, created_at FROM drafts WHERE status = 'draft'"):
-            out.setdefault(row["letter"], {})[row["trigger_event"]] = dt.date.fromisoformat(row["created_at"][:10])
-        return out
-
-    def drafts(self, v_nummer: str | None = None) -> list:
-        if v_nummer:
-            return self.db.all("SELECT * FROM drafts WHERE v_nummer = ? AND status = 'draft' ORDER BY id", (v_nummer,))
-        return self.db.all("SELECT * FROM drafts WHERE status = 'draft' ORDER BY id")
-
+            "SELECT DISTINCT msg.id, msg.status, msg.type, msg.arrived, m.kind FROM case_keys c"
+            " JOIN message_keys m ON m.kind = c.kind AND m.key = c.key JOIN messages msg ON msg.id = m.message_row"
+            " WHERE c.v_nummer = ? AND msg.status IN ('triage', 'quarantined') ORDER BY msg.id", (v_nummer,))
+        found: dict[int, list[str]] = {}
+        info = {}
+        for r in rows:
+            found.setdefault(r["id"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
+            info[r["id"]] = r
+        where = {"quarantined": "quarantaine", "triage": "triage"}
+        return tuple(f"bericht {row} ({info[row]['type'] or 'onbekend'}, in {where[info[row]['status']]}) heeft "
+                     f"{', '.join(why)} als deze zaak" for row, why in found.items())
 
     # -- IMAP bookkeeping and source status ---------------------------------------------------
 
@@ -261,57 +309,50 @@ class Reviews:
     def users(self) -> list:
         return self.db.all("SELECT name, role, created_at FROM users ORDER BY name")
 
-    def draft(self, draft_id: int):
-        return self.db.one("SELECT * FROM drafts WHERE id = ? AND status = 'draft'", (draft_id,))
-
-    def approve(self, draft_id: int, user: str) -> bool:
-        with self.db.transaction():
-            return self.db.execute("UPDATE drafts SET review = 'approved', approved_by = ? WHERE id = ?"
-                                   " AND status = 'draft' AND review = 'open'", (user, draft_id)).rowcount == 1
-
-    def cosign(self, draft_id: int, user: str) -> bool:
-        """Visie vooraf: a second person makes an approved draft final; final letters never change."""
-        with self.db.transaction():
-            return self.db.execute("UPDATE drafts SET review = 'final', cosigned_by = ? WHERE id = ?"
-                                   " AND review = 'approved' AND approved_by <> ?", (user, draft_id, user)).rowcount == 1
-
-    def corrected(self, draft_id: int, user: str) -> bool:
-        """A corrected DOCX replaces the draft; an approval of the old text no longer counts."""
-        with self.db.transaction():
-            return self.db.execute("UPDATE drafts SET version = version + 1, corrected_by = ?, review = 'open',"
-                                   " approved_by = '' WHERE id = ? AND review <> 'final'", (user, draft_id)).rowcount == 1
-
-    def resolve_triage(self, message_row: int, mtype: str, v_nummer: str, user: str) -> bool:
-        """A monitor sets type and V-nummer by hand; the message becomes an event and processing goes on."""
-        with self.db.transaction():
-            row = self.db.one("SELECT * FROM messages WHERE id = ? AND status = 'triage'", (message_row,))
+    def resolve_message(self, message_row: int, mtype: str, v_nummer: str, user: str,
+                        at: dt.datetime | None = None) -> bool:
+        """A monitor sets type and V-nummer of a message in triage or quarantine by hand; the message
+        becomes an event of its case and processing goes on. Recorded with who and when."""
+        store, db = self.store, self.db
+        when = (at or dt.datetime.now(dt.UTC)).isoformat()
+        with db.transaction():
+            row = db.one("SELECT * FROM messages WHERE id = ? AND status IN ('triage', 'quarantined')", (message_row,))
             if row is None:
                 return False
             fields = json.loads(row["fields"])
-            self.db.execute("UPDATE messages SET status = 'classified', type = ?, v_nummers = ?, reasons = ?"
-                            " WHERE id = ?", (mtype, json.dumps([v_nummer] if v_nummer else []),
-                                              json.dumps(json.loads(row["reasons"]) + [f"set by monitor {user}"]),
-                                              message_row))
-            if mtype in CASE_TYPES and v_nummer:
-                self.store.add_event(v_nummer, mtype, fields.get("datum") or (row["received"] or "")[:10] or None,
-                                     row["received"], message_row, row["fields"])
+            db.execute("UPDATE messages SET status = 'classified', type = ?, v_nummers = ?, reasons = ?,"
+                       " resolved_by = ?, resolved_at = ? WHERE id = ?",
+                       (mtype, json.dumps([v_nummer] if v_nummer else []),
+                        json.dumps(json.loads(row["reasons"]) + [f"vastgesteld door {user}"]), user, when,
+                        message_row))
+            for v in store.suggested_cases(message_row):
+                store.mark_dirty(v)  # no longer waits for this message
+            if mtype in EVENT_TYPES and v_nummer:
+                store.add_event(v_nummer, mtype, fields.get("datum"), row["arrived"] or row["received"], message_row,
+                                row["fields"], recorded_by=user)
+            db.execute("INSERT INTO audit (at, actor, action, v_nummer, message_row, detail) VALUES (?,?,?,?,?,?)",
+                       (when, user, "bericht vastgesteld", v_nummer or "", message_row,
+                        f"{row['status']} → {mtype}" + (f" voor {v_nummer}" if v_nummer else "")))
             return True
 
 
-def _dead_here(worker: str) -> bool:
-    """A claim by a process of this host that no longer runs (killed mid-render) can be taken at once."""
-    host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 def _event(row) -> Event:
-    return Event(row["id"], row["v_nummer"], row["kind"], row["event_date"], row["received"],
-                 row["message_id"], json.loads(row["fields"]))
+    received = aware(dt.datetime.fromisoformat(row["received"])) if row["received"] else None
+    return Event(row["id"], row["v_nummer"], row["kind"], _day(row["event_date"]), received, row["message_row"],
+                 json.loads(row["fields"]))
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _valid_day(value: str | None) -> str | None:
+    day = _day(value)
+    return day.isoformat() if day else None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

@@ -47,7 +47,10 @@ class FolderSource:
         return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
 
     def read(self, path: Path) -> RawMessage:
-        return RawMessage(source=self.name, key=path.name, name=path.name, data=path.read_bytes())
+        import datetime as dt
+
+        mtime = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        return RawMessage(source=self.name, key=path.name, name=path.name, data=path.read_bytes(), arrived=mtime)
 
     def done(self, path: Path, outcome: str, reason: str = "") -> None:
         if not self.move:

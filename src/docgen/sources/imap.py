@@ -47,6 +47,7 @@ class Mailbox:
         if c.security == "starttls":
             client.starttls()
         client.login(c.user, c.password())
+        client.normalise_times = False  # INTERNALDATE with its zone: the arrival time of record
         self.client = client
         self.targets = self._ensure_folders()
         selected = client.select_folder(c.folder)
@@ -90,13 +91,13 @@ class Mailbox:
         handled = 0
         for start in range(0, len(new), BATCH):
             batch = new[start:start + BATCH]
-            fetched = client.fetch(batch, [FETCH])
+            fetched = client.fetch(batch, [FETCH, b"INTERNALDATE"])
             targets: dict[str, list[int]] = {}
             for uid in batch:
                 data = fetched.get(uid, {}).get(b"BODY[]")
                 if data is None:
                     continue  # expunged by someone else meanwhile
-                disposition = self._handle(uid, data)
+                disposition = self._handle(uid, data, fetched[uid].get(b"INTERNALDATE"))
                 if disposition is None:
                     continue  # failed; tried again at the next sync
                 target = self.targets.get(disposition, self.targets["classified"])
@@ -108,11 +109,12 @@ class Mailbox:
             self.store.set_source_status(name, "connected", backlog=len(new) - start - len(batch), message=True)
         return handled
 
-    def _handle(self, uid: int, data: bytes) -> str | None:
+    def _handle(self, uid: int, data: bytes, arrived=None) -> str | None:
         """Process one message; after three failures it goes to quarantine (Mailman's shunt queue)."""
         try:
             outcome = self.handle(RawMessage(source=self.config.name, key=f"{self.uidvalidity}:{uid}",
-                                             name=f"uid-{uid}", data=data))
+                                             name=f"uid-{uid}", data=data,
+                                             arrived=arrived if getattr(arrived, "tzinfo", None) else None))
             return outcome.disposition
         except NETWORK_ERRORS:
             raise

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask, g
 
+from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
+from docgen.dates import dutch_date
 from docgen.register.store import Reviews, Store
 
 
@@ -23,15 +24,16 @@ def _secret(data: Path) -> str:
     return path.read_text().strip()
 
 
-def create_app(settings: Settings, today: dt.date | None = None) -> Flask:
+def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
     from docgen.web.auth import SESSION_SECONDS
     from docgen.web.pages import pages
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=_secret(settings.data), SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", PERMANENT_SESSION_LIFETIME=SESSION_SECONDS,
-                      MAX_CONTENT_LENGTH=20_000_000, DOCGEN=settings, DOCGEN_TODAY=today)
+                      MAX_CONTENT_LENGTH=20_000_000, DOCGEN=settings, DOCGEN_CLOCK=clock)
     app.register_blueprint(pages)
+    app.jinja_env.filters["nl_date"] = dutch_date
 
     @app.before_request
     def open_register():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -20,7 +19,10 @@ from flask import (
 )
 
 from docgen.model import TYPES
+from docgen.register.drafts import Drafts
+from docgen.register.policy import load_policy
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
+from docgen.review import Refused
 from docgen.web.auth import current_user, login, requires, verify
 
 pages = Blueprint("pages", __name__)
@@ -29,8 +31,18 @@ HOME = {"monitor": "pages.inbox", "behandelaar": "pages.cases", "contactpersoon"
 STAFF = ("behandelaar", "contactpersoon")
 
 
-def _today() -> dt.date:
-    return current_app.config["DOCGEN_TODAY"] or dt.date.today()
+def _clock():
+    return current_app.config["DOCGEN_CLOCK"]
+
+
+def _settings():
+    return current_app.config["DOCGEN"]
+
+
+def _back(default: str):
+    """Back to the page the form was on, only when it is one of ours."""
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
 
 
 def login_page():
@@ -72,97 +84,100 @@ def inbox():
 @pages.route("/triage/<int:message>", methods=["POST"])
 @requires("monitor")
 def resolve(message: int):
-    mtype, v = request.form.get("type", ""), request.form.get("v_nummer", "").strip()
+    """Only records the monitor's decision and marks the case: the drafter does the rest."""
+    mtype, raw_v = request.form.get("type", ""), request.form.get("v_nummer", "").strip()
+    v = "".join(ch for ch in raw_v if ch.isdigit())
     needs_v = mtype != "overig"
-    if mtype not in TYPES or (needs_v and not (v.isdigit() and len(v) == 10)):
-        abort(400, "choose a type and, for a case message, give a 10-digit V-nummer")
-    if not g.reviews.resolve_triage(message, mtype, v, g.user):
+    if mtype not in TYPES or (needs_v and len(v) != 10):
+        abort(400, "Kies een soort en geef voor een zaakbericht een V-nummer van 10 cijfers.")
+    if not g.reviews.resolve_message(message, mtype, v if needs_v else "", g.user, _clock().now()):
         abort(404)
-    from docgen.pipeline import Pipeline
-
-    Pipeline(current_app.config["DOCGEN"], store=g.store, today=current_app.config["DOCGEN_TODAY"]).draft_due()
     return redirect(url_for("pages.inbox"))
 
 
 @pages.route("/cases")
 @requires(*STAFF)
 def cases():
-    found, _ = load_cases(g.store, _today())
-    return render_template("cases.html", cases=by_urgency(found, _today()), today=_today())
+    now = _clock().now()
+    found = load_cases(g.store, Drafts(g.store), now, load_policy(_settings().rules))
+    return render_template("cases.html", cases=by_urgency(found, now), now=now)
 
 
 @pages.route("/cases/<v_nummer>")
 @requires(*STAFF)
 def case(v_nummer: str):
-    from docgen.register.procedure import assess
+    from docgen.cli import case_data
 
-    events = g.store.events(v_nummer)
-    if not events:
+    if not g.store.events(v_nummer):
         abort(404)
-    found = assess(v_nummer, events, g.store.drafted_days(), _today())
-    return render_template("case.html", case=found, drafts=g.store.drafts(v_nummer), today=_today())
+    data = case_data(_settings(), g.store, v_nummer, _clock())
+    letters = Drafts(g.store).letters(v_nummer)
+    return render_template("case.html", case=data, letters=letters)
 
 
-@pages.route("/drafts/<int:draft>/<kind>")
+@pages.route("/versions/<int:version>/<kind>")
 @requires(*STAFF)
-def download(draft: int, kind: str):
-    row = g.reviews.draft(draft)
-    if row is None or kind not in ("docx", "pdf"):
+def download(version: int, kind: str):
+    from docgen.review import version_file
+
+    found = Drafts(g.store).version(version)
+    if found is None or kind not in ("docx", "pdf"):
         abort(404)
-    return send_file(Path(row[f"{kind}_path"]).resolve(), as_attachment=True)
-
-
-@pages.route("/drafts/<int:draft>/approve", methods=["POST"])
-@requires("behandelaar")
-def approve(draft: int):
-    if not g.reviews.approve(draft, g.user):
-        abort(409, "only an open draft can be approved")
-    return redirect(request.referrer or url_for("pages.cases"))
-
-
-@pages.route("/drafts/<int:draft>/cosign", methods=["POST"])
-@requires("contactpersoon")
-def cosign(draft: int):
-    if not g.reviews.cosign(draft, g.user):
-        abort(409, "only a draft approved by someone else can be co-signed")
-    return redirect(request.referrer or url_for("pages.cases"))
-
-
-@pages.route("/drafts/<int:draft>/upload", methods=["POST"])
-@requires("behandelaar")
-def upload(draft: int):
-    """A corrected DOCX from Word replaces the draft (the old one is kept); the PDF is made anew from it."""
-    from docgen.letters.render import render_pdf
-    from docgen.outbox import keep_version, write_draft
-
-    row = g.reviews.draft(draft)
-    if row is None:
+    letter, v = found
+    if not (v.docx_path if kind == "docx" else v.pdf_path):
         abort(404)
-    if row["review"] == "final":
-        abort(409, "a final letter cannot change")
-    data = request.files.get("docx").read() if request.files.get("docx") else b""
-    if not _is_docx(data):
-        abort(400, "upload a Word document (.docx)")
-    settings = current_app.config["DOCGEN"]
-    pdf = render_pdf(data, settings.templates, row["letter"])
-    docx_path, pdf_path = Path(row["docx_path"]), Path(row["pdf_path"])
-    keep_version(docx_path, row["version"])
-    keep_version(pdf_path, row["version"])
-    write_draft(settings.outbox, docx_path, data)
-    write_draft(settings.outbox, pdf_path, pdf)
-    g.reviews.corrected(draft, g.user)
-    return redirect(request.referrer or url_for("pages.cases"))
+    name = f"{letter.v_nummer}-{letter.kind}" + (f"-{letter.sequence}" if letter.sequence > 1 else "") + \
+        f"-v{v.number}.{kind}"
+    return send_file(version_file(_settings(), v, kind), as_attachment=True, download_name=name)
 
 
-def _is_docx(data: bytes) -> bool:
-    import io
-    import zipfile
+def _user() -> dict:
+    row = g.reviews.user(g.user)
+    return {"name": g.user, "naam": (row["full_name"] if row and "full_name" in row.keys() else "") or g.user,
+            "telefoon": (row["phone"] if row and "phone" in row.keys() else "") or "",
+            "email": (row["email"] if row and "email" in row.keys() else "") or ""}
+
+
+@pages.route("/versions/<int:version>/approve", methods=["POST"])
+@requires("behandelaar")
+def approve(version: int):
+    from docgen.review import approve as approve_version
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist() and archive.getinfo("word/document.xml").file_size < 20_000_000
-    except zipfile.BadZipFile:
-        return False
+        approve_version(_settings(), g.store, version, _user(), request.form.get("sha256", ""), _clock())
+    except Refused as exc:
+        abort(409, exc.reason)
+    return _back(url_for("pages.cases"))
+
+
+@pages.route("/versions/<int:version>/cosign", methods=["POST"])
+@requires("contactpersoon")
+def cosign(version: int):
+    from docgen.review import cosign as cosign_version
+
+    try:
+        cosign_version(_settings(), g.store, version, g.user, request.form.get("sha256", ""), _clock())
+    except Refused as exc:
+        abort(409, exc.reason)
+    return _back(url_for("pages.cases"))
+
+
+@pages.route("/letters/<int:letter>/upload", methods=["POST"])
+@requires("behandelaar")
+def upload(letter: int):
+    """A corrected DOCX becomes a new version of the letter; the old one is kept."""
+    from docgen.review import correct
+
+    data = request.files.get("docx").read() if request.files.get("docx") else b""
+    try:
+        expected = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400, "Geef de versie die u heeft gecorrigeerd.")
+    try:
+        correct(_settings(), g.store, letter, expected, g.user, data, _clock())
+    except Refused as exc:
+        abort(409 if "versie" in exc.reason or "definitief" in exc.reason else 400, exc.reason)
+    return _back(url_for("pages.cases"))
 
 
 @pages.route("/templates/preview/<name>.pdf")
@@ -173,7 +188,7 @@ def template_preview(name: str):
     from docgen.letters.check import preview
 
     with tempfile.TemporaryDirectory() as out:
-        _, pdf = preview(current_app.config["DOCGEN"].templates, name, Path(out))
+        _, pdf = preview(_settings().templates, name, Path(out))
         data = pdf.read_bytes()
     return current_app.response_class(data, mimetype="application/pdf")
 
@@ -184,14 +199,13 @@ def templates():
     from docgen.letters.catalogue import LETTERS
     from docgen.letters.check import check_templates
 
-    return render_template("templates.html", problems=check_templates(current_app.config["DOCGEN"].templates),
-                           letters=LETTERS)
+    return render_template("templates.html", problems=check_templates(_settings().templates), letters=LETTERS)
 
 
 @pages.route("/report")
 @requires()
 def report():
-    found, drafted = load_cases(g.store, _today())
-    steps = lead_times(found, drafted)
-    return render_template("report.html", steps=steps, types=type_counts(g.store.messages()),
+    now = _clock().now()
+    found = load_cases(g.store, Drafts(g.store), now, load_policy(_settings().rules))
+    return render_template("report.html", steps=lead_times(found), types=type_counts(g.store.messages()),
                            states=state_counts(found))
