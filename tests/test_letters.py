@@ -61,7 +61,7 @@ def test_libreoffice_opens_every_docx_draft(rendered, tmp_path):
 
 def test_a_motivated_decision_answers_each_argument_and_marks_what_it_cannot(rendered):
     word = docx_text(rendered["beschikking-intrekking"][0])
-    assert "Trauma en medische behandeling" in word and "Geen paspoort" in word
+    assert "Psychische en medische situatie" in word and "Geen paspoort" in word
     assert "[OPEN PUNT — motiveer hier]" in word and "opleiding tot verpleegkundige" in word
 
 

@@ -21,6 +21,7 @@ class Block:
     titel: str
     herken: Pattern
     tekst: str
+    niet_met: tuple[str, ...] = ()  # a sentence that also calls one of these blocks does not call this one
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,12 @@ def load_library(templates: Path) -> Library:
         if missing:
             raise TemplateError(f"{FILE}:{raw.line}: bouwsteen lacks {sorted(missing)}; add them")
         blocks.append(Block(raw["key"], raw["titel"], compile_any(raw["herken"], str(path), raw.line),
-                            " ".join(str(raw["tekst"]).split())))
+                            " ".join(str(raw["tekst"]).split()), tuple(raw.get("niet_met", []))))
+    keys = {b.key for b in blocks}
+    for block in blocks:
+        unknown = set(block.niet_met) - keys
+        if unknown:
+            raise TemplateError(f"{FILE}: bouwsteen {block.key}: niet_met names unknown blocks {sorted(unknown)}")
     return Library(tuple(blocks), compile_any(doc.get("formules", ["^$"]), str(path), None))
 
 
@@ -56,6 +62,8 @@ def detect(library: Library, text: str) -> tuple[list[dict], list[str]]:
     open_points: list[str] = []
     for sentence in sentences(text):
         hits = [b for b in library.blocks if b.herken.search(sentence)]
+        called = {b.key for b in hits}
+        hits = [b for b in hits if not called & set(b.niet_met)]
         for block in hits:
             chosen.setdefault(block.key, {"key": block.key, "titel": block.titel, "tekst": block.tekst,
                                           "zin": sentence[:300]})

@@ -107,7 +107,7 @@ LETTERS: tuple[LetterKind, ...] = (
                _revocation,
                COMMON | {"parketnummer", "sepot_datum", "uitreiking_datum", "termijn_einde", "zienswijze",
                          "zienswijzen", "te_laat", "motivering", "open_punten", "ingangsdatum", "vv_status",
-                         "vv_datum", "vv_besluit_datum", "medisch", "eenheid"},
+                         "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),

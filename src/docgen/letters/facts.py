@@ -171,10 +171,10 @@ def _intrekking(letter, trigger, case, finals):
     term = case.term_end
     zienswijzen = [{"datum": _event_date(z), "laat": bool(term and (z.received_day or z.day) > term),
                     "afzender": z.fields.get("afzender", "")} for z in case.zienswijzen]
-    motivering, open_punten, medisch = [], [], False
+    motivering, open_punten, raised = [], [], set()
     for z in case.zienswijzen:
         for item in z.fields.get("argumenten", []):
-            medisch = medisch or item.get("key") == "trauma-medisch"
+            raised.add(item.get("key"))
             if item["titel"] not in [m["titel"] for m in motivering]:
                 motivering.append({"titel": item["titel"], "tekst": item["tekst"]})
         for point in z.fields.get("open_punten", []):
@@ -186,7 +186,7 @@ def _intrekking(letter, trigger, case, finals):
             "sepot_datum": _event_date(case.sepot), "uitreiking_datum": _event_date(trigger),
             "termijn_einde": dutch_date(term), "zienswijze": bool(zienswijzen), "zienswijzen": zienswijzen,
             "te_laat": any(z["laat"] for z in zienswijzen), "motivering": motivering, "open_punten": open_punten,
-            "medisch": medisch, "vv_status": case.vv_status, "vv_datum": _event_date(vv) if vv else "",
+            "medisch": "trauma-medisch" in raised, "gezinsleven": "gezinsleven" in raised, "vv_status": case.vv_status, "vv_datum": _event_date(vv) if vv else "",
             "vv_besluit_datum": _event_date(case.vv_decision) if case.vv_decision else "",
             "ingangsdatum": ""}
 
