@@ -84,4 +84,21 @@ ALTER TABLE drafts ADD COLUMN cosigned_by TEXT NOT NULL DEFAULT ''
 ALTER TABLE drafts ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE drafts ADD COLUMN corrected_by TEXT NOT NULL DEFAULT ''
 """),
+    ("0005_web_sessions_and_login_failures", """
+CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX web_sessions_by_user ON web_sessions (user_name);
+CREATE TABLE login_failures (
+    id {pk},
+    user_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX login_failures_by_user ON login_failures (user_name, at);
+CREATE INDEX login_failures_by_address ON login_failures (address, at)
+"""),
 )

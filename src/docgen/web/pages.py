@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -15,13 +17,14 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 
 from docgen.model import TYPES
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
-from docgen.web.auth import current_user, login, requires, verify
+from docgen.web import throttle
+from docgen.web.auth import csrf_ok, csrf_token, current_user, login, requires, verify
+from docgen.web.auth import logout as end_session
 
 pages = Blueprint("pages", __name__)
 HOME = {"monitor": "pages.inbox", "behandelaar": "pages.cases", "contactpersoon": "pages.cases",
@@ -34,14 +37,22 @@ def _today() -> dt.date:
 
 
 def login_page():
-    error = ""
+    """Log in; CSRF-checked like every form, throttled per name and per address."""
+    error, status = "", 200
     if request.method == "POST":
-        user = g.reviews.user(request.form.get("name", ""))
-        if verify(user, request.form.get("password", "")):
-            login(user)
-            return redirect(url_for(HOME[user["role"]]))
-        error = "Onbekende naam of onjuist wachtwoord."
-    return render_template("login.html", error=error)
+        name, at = request.form.get("name", "")[:200], time.time()
+        if not csrf_ok():
+            error, status = "Het formulier was verlopen. Probeer het opnieuw.", 400
+        elif lock := throttle.begin(g.reviews, name, request.remote_addr or "", at):
+            error, status = lock.message(at), 429
+        else:
+            user = g.reviews.user(name)
+            if verify(user, request.form.get("password", "")):
+                throttle.succeeded(g.reviews, name)
+                login(g.reviews, user)
+                return redirect(local_path(request.args.get("next")) or url_for(HOME[user["role"]]))
+            error = "Onbekende naam of onjuist wachtwoord."
+    return render_template("login.html", error=error, csrf=csrf_token()), status
 
 
 pages.add_url_rule("/login", "login", login_page, methods=["GET", "POST"])
@@ -50,7 +61,7 @@ pages.add_url_rule("/login", "login", login_page, methods=["GET", "POST"])
 @pages.route("/logout", methods=["POST"])
 @requires()
 def logout():
-    session.clear()
+    end_session(g.reviews)
     return redirect(url_for("pages.login"))
 
 
@@ -58,7 +69,27 @@ def logout():
 def home():
     if current_user() is None:
         return redirect(url_for("pages.login"))
-    return redirect(url_for(HOME[session["role"]]))
+    return redirect(url_for(HOME[g.role]))
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this application; None for anything that could lead elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def back(default: str = "pages.cases") -> str:
+    """Where a form came from, if it was a page of this application; else `default`."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
+        path = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+        if path:
+            return path
+    return url_for(default)
 
 
 @pages.route("/inbox")
@@ -117,7 +148,7 @@ def download(draft: int, kind: str):
 def approve(draft: int):
     if not g.reviews.approve(draft, g.user):
         abort(409, "only an open draft can be approved")
-    return redirect(request.referrer or url_for("pages.cases"))
+    return redirect(back())
 
 
 @pages.route("/drafts/<int:draft>/cosign", methods=["POST"])
@@ -125,14 +156,15 @@ def approve(draft: int):
 def cosign(draft: int):
     if not g.reviews.cosign(draft, g.user):
         abort(409, "only a draft approved by someone else can be co-signed")
-    return redirect(request.referrer or url_for("pages.cases"))
+    return redirect(back())
 
 
 @pages.route("/drafts/<int:draft>/upload", methods=["POST"])
 @requires("behandelaar")
 def upload(draft: int):
     """A corrected DOCX from Word replaces the draft (the old one is kept); the PDF is made anew from it."""
-    from docgen.letters.render import render_pdf
+    from docgen.letters.bounded import render_pdf_bounded
+    from docgen.letters.upload import UploadRefused, sanitize_upload
     from docgen.outbox import keep_version, write_draft
 
     row = g.reviews.draft(draft)
@@ -140,29 +172,21 @@ def upload(draft: int):
         abort(404)
     if row["review"] == "final":
         abort(409, "a final letter cannot change")
-    data = request.files.get("docx").read() if request.files.get("docx") else b""
-    if not _is_docx(data):
-        abort(400, "upload a Word document (.docx)")
+    sent = request.files.get("docx")
+    filename, data = (sent.filename or "", sent.read()) if sent else ("", b"")
     settings = current_app.config["DOCGEN"]
-    pdf = render_pdf(data, settings.templates, row["letter"])
+    try:  # only what a letter needs, and a PDF made within bounds, before anything is stored
+        data = sanitize_upload(data, filename)
+        pdf = render_pdf_bounded(data, settings.templates, row["letter"], current_app.config["DOCGEN_RENDER_SECONDS"])
+    except UploadRefused as refused:
+        abort(400, refused.reason)
     docx_path, pdf_path = Path(row["docx_path"]), Path(row["pdf_path"])
     keep_version(docx_path, row["version"])
     keep_version(pdf_path, row["version"])
     write_draft(settings.outbox, docx_path, data)
     write_draft(settings.outbox, pdf_path, pdf)
     g.reviews.corrected(draft, g.user)
-    return redirect(request.referrer or url_for("pages.cases"))
-
-
-def _is_docx(data: bytes) -> bool:
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist() and archive.getinfo("word/document.xml").file_size < 20_000_000
-    except zipfile.BadZipFile:
-        return False
+    return redirect(back())
 
 
 @pages.route("/templates/preview/<name>.pdf")
