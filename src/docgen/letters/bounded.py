@@ -16,7 +16,7 @@ from pathlib import Path
 from docgen.letters.upload import UploadRefused
 
 log = logging.getLogger("docgen.letters")
-MEMORY_BYTES = 2 * 1024**3
+MEMORY_BYTES = 1024**3
 
 
 def render_pdf_bounded(docx: bytes, templates: Path, title: str, seconds: float = 60,

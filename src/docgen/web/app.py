@@ -37,7 +37,7 @@ def _secret(data: Path) -> str:
 def create_app(settings: Settings, today: dt.date | None = None, *, secure_cookies: bool = False,
                render_seconds: float = 60) -> Flask:
     """`secure_cookies`: the session cookie is sent over HTTPS only (TLS ends at a proxy in front)."""
-    from docgen.web.auth import SESSION_SECONDS, load_session
+    from docgen.web.auth import SESSION_SECONDS, dummy_hash, load_session
     from docgen.web.pages import pages
 
     app = Flask(__name__)
@@ -47,6 +47,7 @@ def create_app(settings: Settings, today: dt.date | None = None, *, secure_cooki
                       PERMANENT_SESSION_LIFETIME=SESSION_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                       DOCGEN=settings, DOCGEN_TODAY=today, DOCGEN_RENDER_SECONDS=render_seconds)
     app.register_blueprint(pages)
+    dummy_hash()  # made now, so that no login pays for it
 
     @app.before_request
     def open_register():

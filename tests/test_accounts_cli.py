@@ -1,0 +1,69 @@
+"""An administrator keeps the web application's accounts with `docgen users`: adding a name twice is
+refused, a password or a role is changed on purpose (and ends the user's sessions, see
+test_web_security.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from conftest import DOCGEN, ROOT
+
+PASSWORD = "correct-horse-battery"
+
+
+def users(data, *args: str, password: str = PASSWORD) -> subprocess.CompletedProcess:
+    return subprocess.run([*DOCGEN, "users", *args, "--data", str(data)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "DOCGEN_PASSWORD": password}, timeout=120)
+
+
+def account(data, name: str):
+    from docgen.register.store import Reviews, Store
+
+    with Store(data / "docgen.sqlite3") as store:
+        return Reviews(store).user(name)
+
+
+def password_works(data, name: str, password: str) -> bool:
+    from docgen.web.auth import verify
+
+    return verify(account(data, name), password)
+
+
+def test_adding_a_name_that_exists_is_refused_and_changes_nothing(tmp_path):
+    data = tmp_path / "var"
+    assert users(data, "add", "eva", "--role", "monitor").returncode == 0
+    again = users(data, "add", "eva", "--role", "admin", password="a-different-password")
+    assert again.returncode == 2
+    assert "exists already" in again.stderr and "added" not in again.stdout
+    assert account(data, "eva")["role"] == "monitor"
+    assert password_works(data, "eva", PASSWORD) and not password_works(data, "eva", "a-different-password")
+
+
+def test_passwd_gives_a_user_a_new_password(tmp_path):
+    data = tmp_path / "var"
+    users(data, "add", "eva", "--role", "monitor")
+    changed = users(data, "passwd", "eva", password="a-brand-new-password")
+    assert changed.returncode == 0, changed.stderr
+    assert password_works(data, "eva", "a-brand-new-password") and not password_works(data, "eva", PASSWORD)
+    short = users(data, "passwd", "eva", password="kort")
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr
+    assert password_works(data, "eva", "a-brand-new-password")
+
+
+def test_role_gives_a_user_another_role(tmp_path):
+    data = tmp_path / "var"
+    users(data, "add", "eva", "--role", "monitor")
+    assert users(data, "role", "eva", "behandelaar").returncode == 0
+    assert account(data, "eva")["role"] == "behandelaar"
+    wrong = users(data, "role", "eva", "koning")
+    assert wrong.returncode == 2 and "must be one of" in wrong.stderr
+    assert account(data, "eva")["role"] == "behandelaar"
+
+
+def test_changing_an_account_that_does_not_exist_is_an_error(tmp_path):
+    data = tmp_path / "var"
+    for args in (("passwd", "nobody"), ("role", "nobody", "monitor"), ("remove", "nobody")):
+        done = users(data, *args)
+        assert done.returncode == 2 and "no user nobody" in done.stderr, args
+    assert account(data, "nobody") is None
