@@ -67,3 +67,31 @@ def test_changing_an_account_that_does_not_exist_is_an_error(tmp_path):
         done = users(data, *args)
         assert done.returncode == 2 and "no user nobody" in done.stderr, args
     assert account(data, "nobody") is None
+
+
+def test_sessions_and_failed_logins_are_kept_in_either_register(database_url):
+    """SQLite and PostgreSQL alike: a session lives until it expires or its user changes; failures are counted."""
+    from docgen.register.store import Reviews, Store
+    from docgen.web import throttle
+
+    with Store(database_url) as store:
+        accounts = Reviews(store)
+        assert accounts.add_user("eva", "hash", "monitor") and not accounts.add_user("eva", "other", "admin")
+        accounts.open_session("token-1", "eva", 1000.0, 2800.0)
+        accounts.open_session("token-2", "eva", 1000.0, 2800.0)
+        assert accounts.session_user("token-1", 1500.0)["role"] == "monitor"
+        assert accounts.session_user("token-1", 2900.0) is None  # expired
+        accounts.end_session("token-1")
+        assert accounts.session_user("token-1", 1500.0) is None and accounts.session_user("token-2", 1500.0)
+        accounts.set_role("eva", "behandelaar")
+        assert accounts.session_user("token-2", 1500.0) is None  # a new role ends every session
+
+        at = 10_000.0
+        for i in range(throttle.PER_NAME):
+            assert throttle.begin(accounts, "eva", "192.0.2.1", at + i) is None
+        lock = throttle.begin(accounts, "eva", "192.0.2.2", at + 10)
+        assert lock is not None and lock.by == "name" and lock.until == at + throttle.WINDOW_SECONDS
+        assert "over 15 minuten" in lock.message(at + 10)
+        throttle.succeeded(accounts, "eva")
+        assert throttle.begin(accounts, "eva", "192.0.2.2", at + 11) is None
+        assert throttle.begin(accounts, "eva", "192.0.2.2", at + 12 + throttle.WINDOW_SECONDS) is None

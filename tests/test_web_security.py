@@ -217,6 +217,18 @@ def test_many_failures_from_one_address_lock_that_address(playwright, fresh):
     assert not logged_in(client)
 
 
+def test_behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own(playwright, tmp_path):
+    data = tmp_path / "var"
+    assert users(data, "add", "mona", "--role", "monitor").returncode == 0
+    with serving(data, "--trusted-proxy", "127.0.0.1") as server:
+        guesser, colleague = (playwright.request.new_context(base_url=server.url,
+                                                             extra_http_headers={"X-Forwarded-For": address})
+                              for address in ("192.0.2.10", "192.0.2.11"))  # documentation addresses
+        assert all(log_in(guesser, f"guess{i}", "wrong-password-guess").status == 200 for i in range(30))
+        assert log_in(guesser, "mona").status == 429
+        assert log_in(colleague, "mona").status == 302  # the proxy's own address is not what was locked
+
+
 def test_an_unknown_name_costs_the_same_password_check_as_a_wrong_password(tmp_path):
     """Structurally equal timing: every login attempt runs exactly one scrypt, with the real parameters."""
     import hashlib
