@@ -50,7 +50,7 @@ def login(accounts, user) -> None:
     session["csrf"] = secrets.token_urlsafe(32)
 
 
-def logout(accounts) -> None:
+def end_session(accounts) -> None:
     if "sid" in session:
         accounts.end_session(_digest(session["sid"]))
     session.clear()

@@ -23,8 +23,7 @@ from flask import (
 from docgen.model import TYPES
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
 from docgen.web import throttle
-from docgen.web.auth import csrf_ok, csrf_token, current_user, login, requires, verify
-from docgen.web.auth import logout as end_session
+from docgen.web.auth import csrf_ok, csrf_token, current_user, end_session, login, requires, verify
 
 pages = Blueprint("pages", __name__)
 HOME = {"monitor": "pages.inbox", "behandelaar": "pages.cases", "contactpersoon": "pages.cases",
