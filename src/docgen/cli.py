@@ -300,8 +300,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.trusted_proxy:  # TLS ends at a reverse proxy: take the client's address and scheme from it
         proxy = {"trusted_proxy": args.trusted_proxy, "trusted_proxy_count": 1,
                  "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}}
-    log.info("serving on http://%s:%d%s", args.host, args.port, " (Secure cookies: HTTPS in front)"
-             if args.secure_cookies else "")
+    if args.secure_cookies:
+        log.info("session cookies are Secure: browsers send them over HTTPS only (a TLS proxy in front)")
     # Bodies over the limit are refused before they are read; larger bodies than 256 kB wait on disk.
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="docgen",
                    max_request_body_size=MAX_REQUEST_BYTES, inbuf_overflow=256 * 1024,
