@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -306,11 +307,25 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_users(args: argparse.Namespace) -> int:
-    """Accounts for the web application. The password comes from $DOCGEN_PASSWORD or a prompt."""
+def _new_password(name: str) -> str:
     import getpass
     import os
 
+    password = os.environ.get("DOCGEN_PASSWORD")
+    if not password:
+        password = getpass.getpass(f"password for {name}: ")
+        if sys.stdin.isatty() and getpass.getpass("again: ") != password:
+            raise DocgenError("the two passwords differ")
+    if len(password) < 12:
+        raise DocgenError("a password needs at least 12 characters")
+    return password
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Accounts for the web application. The password comes from $DOCGEN_PASSWORD or a prompt.
+
+    A new password, a new role or removal ends every session the user has open.
+    """
     from docgen.register.store import Reviews
     from docgen.web.auth import ROLES, hash_password
 
@@ -325,34 +340,55 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.action == "remove":
             if not reviews.remove_user(args.name):
                 raise DocgenError(f"no user {args.name}")
-            print(f"removed {args.name}")
+            print(f"removed {args.name}; its sessions are ended")
             return 0
-        if args.role not in ROLES:
-            raise DocgenError(f"--role must be one of {', '.join(ROLES)}")
-        password = os.environ.get("DOCGEN_PASSWORD") or getpass.getpass(f"password for {args.name}: ")
-        if len(password) < 12:
-            raise DocgenError("a password needs at least 12 characters")
-        reviews.add_user(args.name, hash_password(password), args.role)
-        print(f"added {args.name} ({args.role})")
+        if args.action != "add" and reviews.user(args.name) is None:
+            raise DocgenError(f"no user {args.name}")
+        if args.action == "add" and reviews.user(args.name) is not None:
+            raise DocgenError(f"user {args.name} exists already; change it with 'users passwd' or 'users role'")
+        role = args.role_name or args.role or ("monitor" if args.action == "add" else None)
+        if args.action in ("add", "role") and role not in ROLES:
+            raise DocgenError(f"the role must be one of {', '.join(ROLES)}")
+        if args.action == "role":
+            reviews.set_role(args.name, role)
+            print(f"{args.name} is now {role}; its sessions are ended")
+            return 0
+        password_hash = hash_password(_new_password(args.name))
+        if args.action == "passwd":
+            reviews.set_password(args.name, password_hash)
+            print(f"password of {args.name} changed; its sessions are ended")
+        elif not reviews.add_user(args.name, password_hash, role):
+            raise DocgenError(f"user {args.name} exists already; change it with 'users passwd' or 'users role'")
+        else:
+            print(f"added {args.name} ({role})")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """The web application, on loopback unless told otherwise."""
+    """The web application under waitress (a production WSGI server), on loopback unless told otherwise."""
+    import waitress
+
     from docgen.watcher import DrafterProcess
     from docgen.web import create_app
+    from docgen.web.app import MAX_REQUEST_BYTES
 
     settings, clock = Settings.from_env(args.data), _clock(args)
-    app = create_app(settings, clock=clock)
+    app = create_app(settings, clock=clock, secure_cookies=args.secure_cookies, render_seconds=args.render_seconds)
+    proxy = {}
+    if args.trusted_proxy:  # TLS ends at a reverse proxy: take the client's address and scheme from it
+        proxy = {"trusted_proxy": args.trusted_proxy, "trusted_proxy_count": 1,
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}}
+    if args.secure_cookies:
+        log.info("session cookies are Secure: browsers send them over HTTPS only (a TLS proxy in front)")
     drafter = None if args.no_drafter else DrafterProcess(settings, None, clock)
     if drafter:  # a monitor's triage decision is drafted even when no watcher runs
         drafter.start()
         drafter.keep_alive()
-    log.info("serving on http://%s:%d", args.host, args.port)
-    from werkzeug.serving import run_simple
-
     try:
-        run_simple(args.host, args.port, app, threaded=True)
+        # Bodies over the limit are refused before they are read; larger bodies than 256 kB wait on disk.
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="docgen",
+                       max_request_body_size=MAX_REQUEST_BYTES, inbuf_overflow=256 * 1024,
+                       channel_timeout=120, clear_untrusted_proxy_headers=True, **proxy)
     finally:
         if drafter:
             drafter.request_stop()
@@ -397,10 +433,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.set_defaults(func=cmd_templates)
 
-    p = sub.add_parser("users", help="add, remove or list accounts of the web application")
-    p.add_argument("action", choices=["add", "remove", "list"])
+    p = sub.add_parser("users", help="add, remove, list accounts of the web application; change a password or role")
+    p.add_argument("action", choices=["add", "remove", "list", "passwd", "role"])
     p.add_argument("name", nargs="?")
-    p.add_argument("--role", default="monitor", help="monitor, behandelaar, contactpersoon, template-maintainer, admin")
+    p.add_argument("role_name", nargs="?", metavar="ROLE", help="role: the new role")
+    p.add_argument("--role", help="add: monitor (default), behandelaar, contactpersoon, template-maintainer, admin")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.set_defaults(func=cmd_users)
 
@@ -410,7 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-drafter", action="store_true",
                    help="do not draft from this process (a `docgen watch` elsewhere drafts for the register)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--secure-cookies", action="store_true",
+                   help="send the session cookie over HTTPS only (TLS ends at a reverse proxy in front)")
+    p.add_argument("--trusted-proxy", metavar="ADDRESS",
+                   help="the reverse proxy's address: trust its X-Forwarded-For and X-Forwarded-Proto")
+    p.add_argument("--threads", type=int, default=4, help="requests served at once (default 4)")
     p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
+    p.add_argument("--render-seconds", type=float, default=60, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("status", help="each source's state: connected, last message, backlog, errors")
@@ -440,11 +483,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _private(data: Path) -> None:
+    """A data directory left readable to others by an older version is closed: it holds personal data."""
+    try:
+        mode = data.stat().st_mode
+    except OSError:
+        return
+    if data.is_dir() and mode & 0o077 and data.stat().st_uid == os.getuid():
+        data.chmod(0o700)
+        log.warning("data directory %s was readable by others; now 0700", data)
+
+
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # registers, drafts and quarantine hold personal data: nothing for group or others
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     for noisy in ("weasyprint", "fontTools", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if hasattr(args, "data"):
+        _private(Settings.from_env(args.data).data)
     try:
         return args.func(args)
     except DocgenError as exc:

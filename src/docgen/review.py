@@ -71,9 +71,11 @@ def approve(settings: Settings, store: Store, version_id: int, user: dict, diges
 
 
 def correct(settings: Settings, store: Store, letter_id: int, expected: int, user: str, data: bytes,
-            clock: Clock) -> Version:
-    """A corrected DOCX from Word or LibreOffice replaces the latest version, which is kept."""
-    from docgen.letters.upload import sanitize_upload
+            clock: Clock, filename: str = "", render_seconds: float | None = 60) -> Version:
+    """A corrected DOCX from Word or LibreOffice replaces the latest version, which is kept. Only what a
+    letter needs is accepted (letters/upload.py); its PDF is made in a child process with limits."""
+    from docgen.letters.bounded import render_pdf_bounded
+    from docgen.letters.upload import UploadRefused, sanitize_upload
 
     drafts = Drafts(store)
     letter = drafts.letter(letter_id)
@@ -81,8 +83,13 @@ def correct(settings: Settings, store: Store, letter_id: int, expected: int, use
         raise Refused("Deze brief bestaat niet.")
     if letter.state in ("definitief", "achterhaald"):
         raise Refused("Deze brief is definitief en kan niet meer veranderen.")
-    clean = sanitize_upload(data)
-    pdf = render_pdf(clean, settings.templates, by_name(letter.kind).title)
+    title = by_name(letter.kind).title
+    try:
+        clean = sanitize_upload(data, filename)
+        pdf = render_pdf(clean, settings.templates, title) if render_seconds is None else \
+            render_pdf_bounded(clean, settings.templates, title, render_seconds)
+    except UploadRefused as exc:
+        raise Refused(str(exc)) from None
     return _store_new(settings, drafts, letter, expected, "correctie", user, clean, pdf, clock, approved=False,
                       reason=f"vervangen door een correctie van {user}", letter_date=None)
 

@@ -189,4 +189,21 @@ INSERT INTO versions (letter_id, number, origin, status, docx_path, pdf_path, cr
     FROM drafts d JOIN letters l ON l.slot = d.letter || ':' || d.trigger_event WHERE d.status = 'draft';
 DROP TABLE drafts
 """),
+    ("0006_web_sessions_and_login_failures", """
+CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL,
+    expires_at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX web_sessions_by_user ON web_sessions (user_name);
+CREATE TABLE login_failures (
+    id {pk},
+    user_name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX login_failures_by_user ON login_failures (user_name, at);
+CREATE INDEX login_failures_by_address ON login_failures (address, at)
+"""),
 )

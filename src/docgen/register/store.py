@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docgen.dates import aware
 from docgen.model import EVENT_TYPES, Classification, Event
+from docgen.register.accounts import Accounts
 from docgen.register.db import PK, Database
 from docgen.register.migrations import MIGRATIONS
 
@@ -287,27 +288,12 @@ class Store:
         return self.db.all("SELECT * FROM source_status ORDER BY name")
 
 
-class Reviews:
-    """Users and the four-eyes review of drafts: a behandelaar approves, a contactpersoon co-signs."""
+class Reviews(Accounts):
+    """Users (see accounts.py) and a monitor's decisions on messages; letters are reviewed in drafts.py."""
 
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
-
-    def add_user(self, name: str, password_hash: str, role: str) -> None:
-        with self.db.transaction():
-            self.db.execute("INSERT INTO users (name, password_hash, role, created_at) VALUES (?,?,?,?)"
-                            " ON CONFLICT (name) DO NOTHING", (name, password_hash, role, now()))
-
-    def remove_user(self, name: str) -> bool:
-        with self.db.transaction():
-            return self.db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 1
-
-    def user(self, name: str):
-        return self.db.one("SELECT * FROM users WHERE name = ?", (name,))
-
-    def users(self) -> list:
-        return self.db.all("SELECT name, role, created_at FROM users ORDER BY name")
 
     def resolve_message(self, message_row: int, mtype: str, v_nummer: str, user: str,
                         at: dt.datetime | None = None) -> bool:

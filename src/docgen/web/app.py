@@ -11,7 +11,18 @@ from flask import Flask, g
 from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.dates import dutch_date
+from docgen.letters.upload import MAX_UPLOAD_BYTES
 from docgen.register.store import Reviews, Store
+
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024  # one DOCX plus the form around it
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",  # the app's own pages may see where a form came from, nobody else
+    "Cache-Control": "no-store",  # case pages and letters never stay in a browser's or proxy's cache
+}
 
 
 def _secret(data: Path) -> str:
@@ -24,21 +35,27 @@ def _secret(data: Path) -> str:
     return path.read_text().strip()
 
 
-def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
-    from docgen.web.auth import SESSION_SECONDS
+def create_app(settings: Settings, clock: Clock = SYSTEM, *, secure_cookies: bool = False,
+               render_seconds: float = 60) -> Flask:
+    """`secure_cookies`: the session cookie is sent over HTTPS only (TLS ends at a proxy in front)."""
+    from docgen.web.auth import SESSION_SECONDS, dummy_hash, load_session
     from docgen.web.pages import pages
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=_secret(settings.data), SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SAMESITE="Strict", PERMANENT_SESSION_LIFETIME=SESSION_SECONDS,
-                      MAX_CONTENT_LENGTH=20_000_000, DOCGEN=settings, DOCGEN_CLOCK=clock)
+                      SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_SECURE=secure_cookies,
+                      SESSION_COOKIE_NAME="__Host-docgen" if secure_cookies else "session",
+                      PERMANENT_SESSION_LIFETIME=SESSION_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+                      DOCGEN=settings, DOCGEN_CLOCK=clock, DOCGEN_RENDER_SECONDS=render_seconds)
     app.register_blueprint(pages)
     app.jinja_env.filters["nl_date"] = dutch_date
+    dummy_hash()  # made now, so that no login pays for it
 
     @app.before_request
     def open_register():
         g.store = Store(settings.database_url)
         g.reviews = Reviews(g.store)
+        load_session(g.reviews)
 
     @app.teardown_request
     def close_register(exc):
@@ -48,9 +65,8 @@ def create_app(settings: Settings, clock: Clock = SYSTEM) -> Flask:
 
     @app.after_request
     def headers(response):
-        response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
+        response.headers.update(HEADERS)
+        response.headers.pop("Server", None)
         return response
 
     return app

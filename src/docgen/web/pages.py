@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -14,7 +16,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    session,
     url_for,
 )
 
@@ -23,7 +24,8 @@ from docgen.register.drafts import Drafts
 from docgen.register.policy import load_policy
 from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
 from docgen.review import Refused
-from docgen.web.auth import current_user, login, requires, verify
+from docgen.web import throttle
+from docgen.web.auth import csrf_ok, csrf_token, current_user, end_session, login, requires, verify
 
 pages = Blueprint("pages", __name__)
 HOME = {"monitor": "pages.inbox", "behandelaar": "pages.cases", "contactpersoon": "pages.cases",
@@ -39,21 +41,23 @@ def _settings():
     return current_app.config["DOCGEN"]
 
 
-def _back(default: str):
-    """Back to the page the form was on, only when it is one of ours."""
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
-
-
 def login_page():
-    error = ""
+    """Log in; CSRF-checked like every form, throttled per name and per address."""
+    error, status = "", 200
     if request.method == "POST":
-        user = g.reviews.user(request.form.get("name", ""))
-        if verify(user, request.form.get("password", "")):
-            login(user)
-            return redirect(url_for(HOME[user["role"]]))
-        error = "Onbekende naam of onjuist wachtwoord."
-    return render_template("login.html", error=error)
+        name, at = request.form.get("name", "")[:200], time.time()
+        if not csrf_ok():
+            error, status = "Het formulier was verlopen. Probeer het opnieuw.", 400
+        elif lock := throttle.begin(g.reviews, name, request.remote_addr or "", at):
+            error, status = lock.message(at), 429
+        else:
+            user = g.reviews.user(name)
+            if verify(user, request.form.get("password", "")):
+                throttle.succeeded(g.reviews, name)
+                login(g.reviews, user)
+                return redirect(local_path(request.args.get("next")) or url_for(HOME[user["role"]]))
+            error = "Onbekende naam of onjuist wachtwoord."
+    return render_template("login.html", error=error, csrf=csrf_token()), status
 
 
 pages.add_url_rule("/login", "login", login_page, methods=["GET", "POST"])
@@ -62,7 +66,7 @@ pages.add_url_rule("/login", "login", login_page, methods=["GET", "POST"])
 @pages.route("/logout", methods=["POST"])
 @requires()
 def logout():
-    session.clear()
+    end_session(g.reviews)
     return redirect(url_for("pages.login"))
 
 
@@ -70,7 +74,27 @@ def logout():
 def home():
     if current_user() is None:
         return redirect(url_for("pages.login"))
-    return redirect(url_for(HOME[session["role"]]))
+    return redirect(url_for(HOME[g.role]))
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path of this application; None for anything that could lead elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def back(default: str = "pages.cases") -> str:
+    """Where a form came from, if it was a page of this application; else `default`."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
+        path = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+        if path:
+            return path
+    return url_for(default)
 
 
 @pages.route("/inbox")
@@ -147,7 +171,7 @@ def approve(version: int):
         approve_version(_settings(), g.store, version, _user(), request.form.get("sha256", ""), _clock())
     except Refused as exc:
         abort(409, exc.reason)
-    return _back(url_for("pages.cases"))
+    return redirect(back())
 
 
 @pages.route("/versions/<int:version>/cosign", methods=["POST"])
@@ -159,7 +183,7 @@ def cosign(version: int):
         cosign_version(_settings(), g.store, version, g.user, request.form.get("sha256", ""), _clock())
     except Refused as exc:
         abort(409, exc.reason)
-    return _back(url_for("pages.cases"))
+    return redirect(back())
 
 
 @pages.route("/letters/<int:letter>/upload", methods=["POST"])
@@ -168,16 +192,18 @@ def upload(letter: int):
     """A corrected DOCX becomes a new version of the letter; the old one is kept."""
     from docgen.review import correct
 
-    data = request.files.get("docx").read() if request.files.get("docx") else b""
+    sent = request.files.get("docx")
+    filename, data = (sent.filename or "", sent.read()) if sent else ("", b"")
     try:
         expected = int(request.form.get("version", ""))
     except ValueError:
         abort(400, "Geef de versie die u heeft gecorrigeerd.")
-    try:
-        correct(_settings(), g.store, letter, expected, g.user, data, _clock())
+    try:  # only what a letter needs, and a PDF made within bounds, before anything is stored
+        correct(_settings(), g.store, letter, expected, g.user, data, _clock(), filename,
+                current_app.config["DOCGEN_RENDER_SECONDS"])
     except Refused as exc:
         abort(409 if "versie" in exc.reason or "definitief" in exc.reason else 400, exc.reason)
-    return _back(url_for("pages.cases"))
+    return redirect(back())
 
 
 @pages.route("/templates/preview/<name>.pdf")
