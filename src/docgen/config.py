@@ -44,5 +44,10 @@ class Settings:
         return self.data / "outbox"
 
     @property
+    def messages(self) -> Path:
+        """Every message as it was received, named by its SHA-256 (the register's key)."""
+        return self.data / "messages"
+
+    @property
     def quarantine(self) -> Path:
         return self.data / "quarantine"

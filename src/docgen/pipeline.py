@@ -66,6 +66,9 @@ class Pipeline:
             log.error("parse crashed message=%s", raw.key, exc_info=True)
             return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
         result = self._enrich(classify(msg, self.rules), msg)
+        # The message as received, for the monitor's message page (its text, its attachments); the register
+        # refers to it by its SHA-256. Written before the record, so a recorded message always has it.
+        write_atomic(self.settings.messages / f"{digest}.eml", raw.data)
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
                                      message_id=msg.message_id, received=msg.date, result=result,
                                      arrived=arrival(raw, msg, self.clock), sender=msg.sender,
