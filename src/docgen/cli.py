@@ -27,6 +27,7 @@ from docgen.register.report import (
     lead_times,
     load_cases,
     per_case,
+    register_rows,
     state_counts,
     type_counts,
 )
@@ -91,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
-    handled = drain(pipeline, source, draft=False)  # read everything first: letters see the whole case
+    handled = drain(pipeline, source, draft=False, reassess=False)  # read everything first: letters see the whole case
     drafted = pipeline.draft_due()
     log.info("done: %d message(s) handled from %s, drafted=%d", handled, source.folder, len(drafted))
     return 0
@@ -245,10 +246,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The pilot's tables: lead time per step against target; counts per message type and state."""
     settings, store = _register(args)
     start, end = _day_arg(args.date_from, "--from"), _day_arg(args.date_to, "--to")
-    cases = load_cases(store, Drafts(store), _clock(args).now(), load_policy(settings.rules))
+    rows = register_rows(store, Drafts(store), _clock(args).now(), load_policy(settings.rules))
     out = csv.writer(sys.stdout)
     if args.per_case:
-        header, rows = per_case(cases)
+        header, rows = per_case(rows)
         if args.csv:
             out.writerow(header)
             out.writerows(rows)
@@ -256,9 +257,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             for row in [header] + rows:
                 print(" | ".join(row))
         return 0
-    steps = lead_times(cases, start, end)
+    steps = lead_times([measured for _, _, measured in rows], start, end)
     types = type_counts(store.messages(), start, end)
-    states = state_counts(cases)
+    states = state_counts(rows)
     if args.csv:
         out.writerow(["tabel", "naam", "streeftermijn", "eenheid", "gemiddeld", "aantal", "binnen_streeftermijn",
                       "pilot"])

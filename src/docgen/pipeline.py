@@ -52,8 +52,9 @@ class Pipeline:
         self.drafter = Drafter(settings, self.store, clock)
         self._library = None
 
-    def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
-        """Handle one message. With draft=False the caller drafts later (a drafter thread)."""
+    def process(self, raw: RawMessage, draft: bool = True, reassess: bool = True) -> Outcome:
+        """Handle one message. With draft=False the caller drafts later (the drafter process); with
+        reassess=False its cases are only marked, for a caller that reads a whole backlog first."""
         digest = sha256(raw.data)
         known = self.store.known(digest)
         if known:
@@ -69,10 +70,13 @@ class Pipeline:
         # The message as received, for the monitor's message page (its text, its attachments); the register
         # refers to it by its SHA-256. Written before the record, so a recorded message always has it.
         write_atomic(self.settings.messages / f"{digest}.eml", raw.data)
-        recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
-                                     message_id=msg.message_id, received=msg.date, result=result,
-                                     arrived=arrival(raw, msg, self.clock), sender=msg.sender,
-                                     sender_name=msg.sender_name, subject=msg.subject)
+        with self.store.db.transaction():  # the message, its events and its cases' letters: one commit
+            recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
+                                         message_id=msg.message_id, received=msg.date, result=result,
+                                         arrived=arrival(raw, msg, self.clock), sender=msg.sender,
+                                         sender_name=msg.sender_name, subject=msg.subject)
+            if not recorded.duplicate and reassess:
+                self.drafter.reassess_marked(self.store.marked_by(recorded.message_row, result.v_nummers))
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
                                      recorded=self.store.known(digest) or "classified"))

@@ -206,4 +206,8 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_by_user ON login_failures (user_name, at);
 CREATE INDEX login_failures_by_address ON login_failures (address, at)
 """),
+    ("0007_case_steps", """
+ALTER TABLE cases ADD COLUMN steps TEXT NOT NULL DEFAULT '{}';
+UPDATE cases SET dirty = 1
+"""),
 )

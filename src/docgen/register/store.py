@@ -183,6 +183,11 @@ class Store:
         self.db.execute("INSERT INTO cases (v_nummer, dirty) VALUES (?, 1) ON CONFLICT (v_nummer) DO UPDATE"
                         " SET dirty = 1", (v_nummer,))
 
+    def marked_by(self, message_row: int, v_nummers) -> list[str]:
+        """The cases a just-recorded message marked: its own, and those it may belong to."""
+        return [v for v in dict.fromkeys([*v_nummers, *self.suggested_cases(message_row)])
+                if self.db.one("SELECT 1 FROM cases WHERE v_nummer = ? AND dirty = 1", (v,))]
+
     def dirty_cases(self, limit: int = 500) -> list[str]:
         return [r["v_nummer"] for r in self.db.all("SELECT v_nummer FROM cases WHERE dirty = 1 ORDER BY v_nummer"
                                                    " LIMIT ?", (limit,))]
@@ -198,9 +203,11 @@ class Store:
         s = summary
         self.db.execute(
             "UPDATE cases SET dirty = 0, next_check = ?, state = ?, naam = ?, geboortedatum = ?, parketnummer = ?,"
-            " next_due = ?, next_label = ?, overdue = ?, waiting = ?, attention = ?, updated_at = ? WHERE v_nummer = ?",
+            " next_due = ?, next_label = ?, overdue = ?, waiting = ?, attention = ?, steps = ?, updated_at = ?"
+            " WHERE v_nummer = ?",
             (s["next_check"], s["state"], s["naam"], s["geboortedatum"], s["parketnummer"], s["next_due"],
-             s["next_label"], int(s["overdue"]), int(s["waiting"]), int(s["attention"]), now(), s["v_nummer"]))
+             s["next_label"], int(s["overdue"]), int(s["waiting"]), int(s["attention"]), json.dumps(s["steps"]), now(),
+             s["v_nummer"]))
         current = {(r["kind"], r["key"]) for r in self.db.all("SELECT kind, key FROM case_keys WHERE v_nummer = ?",
                                                                  (s["v_nummer"],))}
         wanted = set(keys)

@@ -22,7 +22,14 @@ from flask import (
 from docgen.model import TYPES
 from docgen.register.drafts import Drafts
 from docgen.register.policy import load_policy
-from docgen.register.report import by_urgency, lead_times, load_cases, state_counts, type_counts
+from docgen.register.report import (
+    by_urgency,
+    lead_times,
+    load_cases,
+    register_rows,
+    state_counts,
+    type_counts,
+)
 from docgen.review import Refused
 from docgen.web import throttle
 from docgen.web.auth import csrf_ok, csrf_token, current_user, end_session, login, requires, verify
@@ -231,7 +238,6 @@ def templates():
 @pages.route("/report")
 @requires()
 def report():
-    now = _clock().now()
-    found = load_cases(g.store, Drafts(g.store), now, load_policy(_settings().rules))
-    return render_template("report.html", steps=lead_times(found), types=type_counts(g.store.messages()),
-                           states=state_counts(found))
+    rows = register_rows(g.store, Drafts(g.store), _clock().now(), load_policy(_settings().rules))
+    return render_template("report.html", steps=lead_times([m for _, _, m in rows]),
+                           types=type_counts(g.store.messages()), states=state_counts(rows))
