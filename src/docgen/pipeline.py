@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
@@ -22,6 +23,7 @@ from docgen.parse import Limits, parse_message
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
+_UNIT = re.compile(r"(?:politie-?\s?eenheid|eenheid\s+politie)\s*:\s*([^\n]{2,80})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,11 @@ class Pipeline:
         """Every message carries its sender (the addressee of a reply, the key to a lawyer's earlier mail);
         a zienswijze the arguments it raises (for the motivated decision)."""
         fields = {**result.fields, "afzender": msg.sender_name or msg.sender, "afzender_adres": msg.sender}
+        if result.type == "m55" and not fields.get("eenheid"):
+            text = "\n".join([msg.body] + [a.text for a in msg.attachments if a.text] + [f.body for f in msg.forwarded])
+            unit = _UNIT.search(text)
+            if unit:
+                fields["eenheid"] = " ".join(unit.group(1).split())[:80]
         if result.type == "uitstelverzoek":
             text = "\n\n".join([msg.subject, msg.body] + [a.text for a in msg.attachments if a.text])
             fields["redenen"] = self.drafter.policy.uitstel.reasons_in(text)

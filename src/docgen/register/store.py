@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.dates import aware
+from docgen.errors import RegisterError
 from docgen.model import EVENT_TYPES, Classification, Event
 from docgen.register.accounts import Accounts
 from docgen.register.db import PK, Database
@@ -301,6 +302,30 @@ class Reviews(Accounts):
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
+
+    def record_decision(self, v_nummer: str, kind: str, day: dt.date, fields: dict, user: str,
+                        at: dt.datetime | None = None) -> int:
+        """A decision the IND takes itself (on voortgezet verblijf, on a bezwaar) recorded by a person: an
+        event of the case like any message's, with who recorded it and when."""
+        when = (at or dt.datetime.now(dt.UTC)).isoformat()
+        data = json.dumps({"kind": kind, "v": v_nummer, "day": day.isoformat(), **fields}, sort_keys=True)
+        digest = sha256(f"hand:{data}".encode())
+        with self.db.transaction():
+            row = self.db.one(
+                "INSERT INTO messages (sha256, source, source_key, name, message_id, received, processed_at, status,"
+                " type, v_nummers, fields, reasons, arrived, sender) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                (digest, "hand", kind, kind, "", when, when, "classified", kind, json.dumps([v_nummer]),
+                 json.dumps({"datum": day.isoformat(), **fields}, ensure_ascii=False),
+                 json.dumps([f"vastgelegd door {user}"]), when, user))
+            if row is None:
+                raise RegisterError(f"this {kind} of {day} is already recorded for {v_nummer}")
+            self.store.add_event(v_nummer, kind, day.isoformat(), when, row["id"],
+                                 json.dumps({"datum": day.isoformat(), **fields}, ensure_ascii=False), recorded_by=user)
+            self.db.execute("INSERT INTO audit (at, actor, action, v_nummer, message_row, detail) VALUES (?,?,?,?,?,?)",
+                            (when, user, "besluit vastgelegd", v_nummer, row["id"],
+                             f"{kind} van {day.isoformat()}" + "".join(f", {k}: {v}" for k, v in fields.items())))
+            return row["id"]
 
     def resolve_message(self, message_row: int, mtype: str, v_nummer: str, user: str,
                         at: dt.datetime | None = None) -> bool:
