@@ -64,6 +64,7 @@ class _Converter:
         self.fields: list[dict] = []  # open complex fields, innermost last
         self.in_furniture = False
         self.in_table = 0
+        self.hidden_text = False  # the paragraph being read has hidden text
         self.base_size = self.styles.run_look(self.styles.default_paragraph, None).size
 
     def letter(self) -> HtmlLetter:
@@ -132,9 +133,12 @@ class _Converter:
         if self.styles.mark_hidden(style, ppr):
             raise Unsupported("hidden paragraph mark")
         label = self.list_label(style, ppr)
+        self.hidden_text = False
         content = self.inline(p, style)
         if self.fields:
             raise Unsupported("field spanning paragraphs")
+        if not content and self.hidden_text:
+            return ""  # Writer does not print a paragraph whose text is all hidden, nor its number
         level = self.styles.heading_level(style)
         tag = f"h{level}" if level else "p"
         css = self.paragraph_css(style, ppr, label.indent if label else None)
@@ -227,12 +231,10 @@ class _Converter:
         for child in children:
             name = local(child)
             shown = not look.hidden and not any(f["hide"] for f in self.fields)
-            if name == "w:t":
+            if name in ("w:t", "w:tab", "w:ptab"):
+                self.hidden_text |= look.hidden and (name != "w:t" or bool(child.text))
                 if shown:
-                    text.append(child.text or "")
-            elif name in ("w:tab", "w:ptab"):
-                if shown:
-                    text.append("\t")
+                    text.append("\t" if name != "w:t" else child.text or "")
             elif name in ("w:br", "w:cr"):
                 kind = val(child, "type") if name == "w:br" else None
                 if kind == "column":

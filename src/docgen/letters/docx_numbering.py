@@ -2,9 +2,10 @@
 
 - every w:num over one w:abstractNum counts in one list (Writer maps them to one list id), so a
   second w:num without overrides continues the first;
-- a w:num with a w:startOverride restarts that shared list once, at its first numbered paragraph,
-  with the start value of its last w:lvlOverride, on that paragraph's level; later paragraphs of
-  the same w:num continue;
+- a w:num with a w:startOverride restarts that shared list once: at its first paragraph on a level
+  it overrides, with that level's value; later paragraphs continue, and its overrides of other
+  levels never fire (Writer records the restart per w:num, not per level);
+- a paragraph whose text is all hidden is not printed, number and all, but it is counted;
 - a level restarts at its start value after a higher level was used; a higher level never used
   before counts as used once at its start value (so "1.1" then "2.");
 - labels follow w:lvlText with each level's format; the suffix is a tab, a space or nothing.
@@ -53,7 +54,7 @@ class Label:
 class Instance:
     abstract: str
     levels: dict[int, object]  # level number → w:lvl, read only when a paragraph uses it
-    restart_value: int | None  # the last lvlOverride's startOverride, as Writer reads it
+    restarts: dict[int, int]  # level → its w:startOverride
 
     def level(self, n: int) -> Level:
         return _level(self.levels[n])
@@ -72,7 +73,7 @@ class Numbering:
             return
         for abstract in root.iter(f"{W}abstractNum"):
             aid = val(abstract, "abstractNumId")
-            self._abstract[aid] = {int(val(lvl, "ilvl", "0")): lvl for lvl in abstract.findall(f"{W}lvl")}
+            self._abstract[aid] = {_int(val(lvl, "ilvl"), 0): lvl for lvl in abstract.findall(f"{W}lvl")}
             link = abstract.find(f"{W}numStyleLink")
             if link is not None:
                 self._links[aid] = val(link)
@@ -90,15 +91,16 @@ class Numbering:
             if linked is None:
                 raise Unsupported("numbering style link")
             aid, levels = linked.abstract, dict(linked.levels)
-        restart = None
+        restarts = {}
         for override in element.findall(f"{W}lvlOverride"):
-            ilvl = int(val(override, "ilvl", "0"))
+            ilvl = _int(val(override, "ilvl"), 0)
             lvl = override.find(f"{W}lvl")
             if lvl is not None:
-                levels[ilvl] = _level(lvl)
+                levels[ilvl] = lvl
             start = override.find(f"{W}startOverride")
-            restart = int(val(start, default="0")) if start is not None else None
-        return Instance(aid, levels, restart)
+            if start is not None:
+                restarts[ilvl] = _int(val(start), 0)
+        return Instance(aid, levels, restarts)
 
     def label(self, num_id: str | None, ilvl: int | None, paragraph_style: str | None) -> Label | None:
         """Count one numbered paragraph and return its label with suffix, or None if it has none."""
@@ -116,9 +118,9 @@ class Numbering:
             if upper not in used and upper in inst.levels:
                 counters[upper] = inst.level(upper).start
                 used.add(upper)
-        if inst.restart_value is not None and num_id not in self._restarted:
+        if ilvl in inst.restarts and num_id not in self._restarted:
             self._restarted.add(num_id)
-            counters[ilvl] = inst.restart_value
+            counters[ilvl] = inst.restarts[ilvl]
         elif ilvl in used:
             counters[ilvl] = counters.get(ilvl, inst.level(ilvl).start) + 1
         else:
@@ -169,8 +171,15 @@ def _level(lvl) -> Level:
     hidden = rpr is not None and on(rpr.find(f"{W}vanish"))
     if rpr is not None and (on(rpr.find(f"{W}caps")) or on(rpr.find(f"{W}smallCaps"))):
         text = text.upper()
-    start = int(val(lvl.find(f"{W}start"), default="1") or 1) if fmt != "bullet" else 1
+    start = _int(val(lvl.find(f"{W}start")), 1) if fmt != "bullet" else 1
     return Level(fmt, text, start, suffix, hidden, val(lvl.find(f"{W}pStyle")), lvl.find(f"{W}pPr/{W}ind"))
+
+
+def _int(raw: str | None, default: int) -> int:
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError as exc:
+        raise Unsupported("malformed number in the list definitions") from exc
 
 
 def format_number(value: int, fmt: str) -> str:
