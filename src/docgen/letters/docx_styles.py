@@ -31,6 +31,8 @@ _TOGGLES = {"vanish": "hidden", "caps": "caps", "smallCaps": "small_caps", "b": 
 class Styles:
     def __init__(self, root):
         self._styles: dict[str, object] = {}
+        self._chains: dict[str | None, list] = {}
+        self._looks: dict[tuple, dict] = {}
         self.default_paragraph: str | None = None
         self.default_character: str | None = None
         self._default_rpr = self._default_ppr = None
@@ -54,6 +56,11 @@ class Styles:
 
     def chain(self, sid: str | None) -> list:
         """The style and its bases, base first; a loop in basedOn is cut where it closes."""
+        if sid not in self._chains:
+            self._chains[sid] = self._chain(sid)
+        return self._chains[sid]
+
+    def _chain(self, sid: str | None) -> list:
         found, seen = [], set()
         while sid and sid in self._styles and sid not in seen:
             seen.add(sid)
@@ -66,26 +73,12 @@ class Styles:
         return sid if sid in self._styles else self.default_paragraph
 
     def run_look(self, paragraph_style: str | None, rpr) -> RunLook:
-        layers = [self._default_rpr]
-        layers += [s.find(f"{W}rPr") for s in self.chain(paragraph_style)]
         rstyle = val(rpr.find(f"{W}rStyle")) if rpr is not None else None
-        layers += [s.find(f"{W}rPr") for s in self.chain(rstyle or self.default_character)]
-        layers.append(rpr)
-        look: dict = {}
-        for layer in layers:
-            if layer is None:
-                continue
-            for child in layer:
-                name = child.tag[len(W):] if child.tag.startswith(W) else ""
-                if name in _TOGGLES:
-                    look[_TOGGLES[name]] = on(child)
-                elif name == "u":
-                    look["underline"] = val(child) not in (None, "none")
-                elif name == "vertAlign":
-                    look["vert"] = val(child) if val(child) in ("superscript", "subscript") else None
-                elif name == "sz" and twips(child, "val"):
-                    look["size"] = twips(child, "val") / 2
-        return RunLook(**look)
+        key = (paragraph_style, rstyle or self.default_character)
+        if key not in self._looks:  # resolved once per pair of styles
+            layers = [self._default_rpr] + [s.find(f"{W}rPr") for s in self.chain(key[0])]
+            self._looks[key] = _apply({}, layers + [s.find(f"{W}rPr") for s in self.chain(key[1])])
+        return RunLook(**_apply(dict(self._looks[key]), [rpr]))
 
     def paragraph_property(self, paragraph_style: str | None, ppr, name: str):
         """The nearest w:pPr child called `name`: direct formatting, then the style's chain, then defaults."""
@@ -119,3 +112,21 @@ class Styles:
 
 def on_default(style) -> bool:
     return val(style, "default") in ("1", "true", "on")
+
+
+def _apply(look: dict, layers) -> dict:
+    """Each layer's run properties over those before it: the last one set wins."""
+    for layer in layers:
+        if layer is None:
+            continue
+        for child in layer:
+            name = child.tag[len(W):] if isinstance(child.tag, str) and child.tag.startswith(W) else ""
+            if name in _TOGGLES:
+                look[_TOGGLES[name]] = on(child)
+            elif name == "u":
+                look["underline"] = val(child) not in (None, "none")
+            elif name == "vertAlign":
+                look["vert"] = val(child) if val(child) in ("superscript", "subscript") else None
+            elif name == "sz" and twips(child, "val"):
+                look["size"] = twips(child, "val") / 2
+    return look
