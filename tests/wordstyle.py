@@ -317,7 +317,20 @@ def footnote() -> bytes:
                  footnotes={1: "Zie artikel 3.57 Vb."})
 
 
+def tab_leader() -> bytes:
+    """A form line: Writer prints the dots of a tab leader as text."""
+    return build([p(r("Naam"), r(raw="<w:tab/>"), r("Voorbeeld Persoon"),
+                    ppr='<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="8000"/></w:tabs>')])
+
+
+def symbol_font() -> bytes:
+    """A letter typed in Wingdings prints as a picture (J is a smiley), not as the letter."""
+    return build([p(r("Met dank "), r("J", rpr='<w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/>'))])
+
+
 UPLOADS = {"content-controls": content_controls, "lists": lists, "list-restarts": list_restarts,
            "headers-footers": headers_footers,
            "tables": tables, "inline-details": inline_details}
-FALLBACKS = {"text-box": (text_box, "drawing or text box"), "footnote": (footnote, "footnote")}
+FALLBACKS = {"text-box": (text_box, "drawing or text box"), "footnote": (footnote, "footnote"),
+             "tab-leader": (tab_leader, "tab with leader characters"),
+             "symbol-font": (symbol_font, "text in a symbol font")}

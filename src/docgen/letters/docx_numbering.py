@@ -42,12 +42,14 @@ class Level:
     hidden: bool
     style: str | None  # the paragraph style linked to this level
     indent: object     # the level's w:ind, which a paragraph's own indent overrides
+    tab_stops: object  # the level's w:pPr, whose w:tabs the label's tab may use
 
 
 @dataclass(frozen=True)
 class Label:
     text: str
     indent: object
+    tab_stops: object
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,12 @@ class Numbering:
         used.difference_update({n for n in used if n > ilvl})
         level = inst.level(ilvl)
         if level.hidden:
-            return Label("", level.indent)
+            return Label("", level.indent, level.tab_stops)
         if level.fmt == "bullet":
             text = level.text
         else:
             text = re.sub(r"%([1-9])", lambda m: _number(inst, int(m.group(1)) - 1, counters, ilvl), level.text)
-        return Label(text + level.suffix, level.indent)
+        return Label(text + level.suffix, level.indent, level.tab_stops)
 
 
 def _number(inst: Instance, n: int, counters: dict[int, int], ilvl: int) -> str:
@@ -172,7 +174,8 @@ def _level(lvl) -> Level:
     if rpr is not None and (on(rpr.find(f"{W}caps")) or on(rpr.find(f"{W}smallCaps"))):
         text = text.upper()
     start = _int(val(lvl.find(f"{W}start")), 1) if fmt != "bullet" else 1
-    return Level(fmt, text, start, suffix, hidden, val(lvl.find(f"{W}pStyle")), lvl.find(f"{W}pPr/{W}ind"))
+    return Level(fmt, text, start, suffix, hidden, val(lvl.find(f"{W}pStyle")), lvl.find(f"{W}pPr/{W}ind"),
+                 lvl.find(f"{W}pPr"))
 
 
 def _int(raw: str | None, default: int) -> int:

@@ -22,8 +22,11 @@ class RunLook:
     strike: bool = False
     vert: str | None = None    # "superscript" | "subscript"
     size: float | None = None  # points
+    symbol: bool = False       # a symbol font: its letters print as pictures, not as letters
 
 
+SYMBOL_FONTS = {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "zapfdingbats", "mt extra",
+                "marlett"}
 _TOGGLES = {"vanish": "hidden", "caps": "caps", "smallCaps": "small_caps", "b": "bold", "i": "italic",
             "strike": "strike", "dstrike": "strike"}
 
@@ -129,4 +132,7 @@ def _apply(look: dict, layers) -> dict:
                 look["vert"] = val(child) if val(child) in ("superscript", "subscript") else None
             elif name == "sz" and twips(child, "val"):
                 look["size"] = twips(child, "val") / 2
+            elif name == "rFonts":
+                fonts = {(val(child, a) or "").lower() for a in ("ascii", "hAnsi", "cs", "eastAsia")}
+                look["symbol"] = bool(fonts & SYMBOL_FONTS)
     return look

@@ -16,6 +16,8 @@ def table_html(tbl, blocks: Callable[[object], str]) -> str:
         props = tr.find(f"{W}trPr")
         if props is not None and (on(props.find(f"{W}hidden")) or props.find(f"{W}del") is not None):
             raise Unsupported("hidden or deleted table row")
+        if props is not None and on(props.find(f"{W}tblHeader")):
+            raise Unsupported("table header row repeated on each page")  # how often depends on pagination
         column = twips(props.find(f"{W}gridBefore"), "val") if props is not None else 0
         cells = [{"html": "", "span": column, "rows": 1}] if column else []
         above, merges = merges, {}

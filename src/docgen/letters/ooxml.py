@@ -21,6 +21,7 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 W = f"{{{W_NS}}}"
 R = f"{{{R_NS}}}"
 MC = f"{{{MC_NS}}}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MAX_PART = 20_000_000  # bytes of one XML part; the upload page allows the same for document.xml
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -142,7 +143,10 @@ def twips(element, name: str, default: int = 0) -> int:
 def local(element) -> str:
     """`w:p` for a WordprocessingML element, the Clark name for any other."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    return "w:" + tag[len(W):] if tag.startswith(W) else ("mc:" + tag[len(MC):] if tag.startswith(MC) else tag)
+    for prefix, namespace in (("w:", W), ("mc:", MC), ("m:", M)):
+        if tag.startswith(namespace):
+            return prefix + tag[len(namespace):]
+    return tag
 
 
 MARKERS = {"w:bookmarkStart", "w:bookmarkEnd", "w:proofErr", "w:permStart", "w:permEnd",
