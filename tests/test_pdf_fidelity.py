@@ -177,3 +177,13 @@ def test_libreoffice_gets_the_final_text_and_nothing_to_fetch():
         settings = ready.read("word/settings.xml").decode()
     assert "/etc/passwd" not in rels and "https://ind.nl/" in rels  # a hyperlink is never fetched; it stays
     assert 'w:insDel="0"' in settings
+
+
+def test_a_letterhead_logo_stays_on_the_fast_path_and_in_the_pdf(corpus, tmp_path):
+    import pikepdf
+
+    made, ours, _ = archive(corpus, "word--pictures", tmp_path)
+    assert made.converter == "weasyprint"
+    with pikepdf.open(ours) as pdf:
+        drawn = [op for _, op in pikepdf.parse_content_stream(pdf.pages[0]) if str(op) == "Do"]
+        assert pdf.pages[0].get_images() and len(drawn) == 2  # the logo in the header, the picture in the text

@@ -328,9 +328,38 @@ def symbol_font() -> bytes:
     return build([p(r("Met dank "), r("J", rpr='<w:rFonts w:ascii="Wingdings" w:hAnsi="Wingdings"/>'))])
 
 
-UPLOADS = {"content-controls": content_controls, "lists": lists, "list-restarts": list_restarts,
-           "headers-footers": headers_footers,
-           "tables": tables, "inline-details": inline_details}
-FALLBACKS = {"text-box": (text_box, "drawing or text box"), "footnote": (footnote, "footnote"),
+
+def logo_png() -> bytes:
+    """A small letterhead logo, made here (no image files in the repository)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 80), (255, 255, 255, 0))
+    ImageDraw.Draw(image).rectangle((10, 10, 230, 70), fill=(21, 66, 115, 255))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def pictures() -> bytes:
+    """A logo in the header and a picture in the text, inline, as python-docx and Word place them."""
+    from docx.shared import Cm
+
+    document = docx.Document()
+    section = document.sections[0]
+    run = section.header.paragraphs[0].add_run()
+    run.add_picture(io.BytesIO(logo_png()), width=Cm(3))
+    section.header.paragraphs[0].add_run(" Immigratie- en Naturalisatiedienst")
+    document.add_paragraph("Een brief met een logo in de kop.")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(logo_png()), width=Cm(4))
+    document.add_paragraph("Onder het plaatje.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+UPLOADS = {"pictures": pictures, "content-controls": content_controls, "lists": lists,
+           "list-restarts": list_restarts, "headers-footers": headers_footers, "tables": tables,
+           "inline-details": inline_details}
+FALLBACKS = {"text-box": (text_box, "floating drawing or text box"), "footnote": (footnote, "footnote"),
              "tab-leader": (tab_leader, "tab with leader characters"),
              "symbol-font": (symbol_font, "text in a symbol font")}

@@ -1,7 +1,7 @@
 """A DOCX as simple HTML for the archival PDF, with exactly the text Writer prints from it.
 
 Paragraphs, runs, tables (merged cells too), content controls, list numbers, tabs, line and page
-breaks, hyperlinks, tracked insertions, headers and footers with PAGE/NUMPAGES fields. Hidden and
+breaks, inline pictures, hyperlinks, tracked insertions, headers and footers with PAGE/NUMPAGES fields. Hidden and
 deleted text is left out, as in Writer's final view. Everything is read from an allow-list: an
 element it does not know raises `Unsupported`, and the archive asks LibreOffice instead.
 """
@@ -13,7 +13,8 @@ from html import escape
 
 from docgen.letters.docx_inline import NOT_RENDERED, PAGE_BREAK, PROPERTIES, Inline
 from docgen.letters.docx_numbering import Numbering
-from docgen.letters.docx_page import Furniture, page_css
+from docgen.letters.docx_page import LINE, Furniture, page_css
+from docgen.letters.docx_picture import EMU_PER_POINT, WP
 from docgen.letters.docx_styles import Styles
 from docgen.letters.docx_table import table_html
 from docgen.letters.ooxml import (
@@ -50,6 +51,7 @@ class _Converter(Inline):
         super().__init__(Styles(package.styles))
         self.package = package
         self.numbering = Numbering(package.numbering, self.styles)
+        self.images = package.images[""]
         self.base_size = self.styles.run_look(self.styles.default_paragraph, None).size
 
     def letter(self) -> HtmlLetter:
@@ -64,17 +66,19 @@ class _Converter(Inline):
         return HtmlLetter(html, furniture.html(), page_css(section, even, furniture))
 
     def furniture(self, section) -> Furniture:
-        parts, lines = {}, {}
+        parts, heights = {}, {}
         self.in_furniture = True
         for kind in ("header", "footer"):
             for ref in section.findall(f"{W}{kind}Reference") if section is not None else []:
                 root = self.package.headers.get(ref.get(f"{R}id"))
                 if root is not None:
                     name = f"{kind}-{val(ref, 'type', 'default')}"
+                    self.images = self.package.images.get(ref.get(f"{R}id"), {})
                     parts[name] = self.blocks(root)
-                    lines[name] = len(root.findall(f".//{W}p"))
+                    heights[name] = sum(max([LINE] + [_points(e.get("cy")) for e in para.iter(f"{WP}extent")])
+                                        for para in root.iter(f"{W}p"))
         self.in_furniture = False
-        return Furniture(parts, lines)
+        return Furniture(parts, heights)
 
     # blocks: paragraphs, tables, content controls
 
@@ -199,3 +203,10 @@ def _attr(elements, *names: str) -> int | None:
             if val(element, name) is not None:
                 return twips(element, name)
     return None
+
+
+def _points(emu: str | None) -> float:
+    try:
+        return int(emu or 0) / EMU_PER_POINT
+    except ValueError:
+        return 0.0

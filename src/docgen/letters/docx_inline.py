@@ -1,5 +1,5 @@
 """Inline content as Writer prints it: runs (hidden text left out, capitals applied), tabs, line
-and page breaks, content controls, hyperlinks, tracked insertions (deletions left out), simple
+and page breaks, inline pictures, content controls, hyperlinks, tracked insertions (deletions left out), simple
 and complex fields (PAGE and NUMPAGES in headers and footers, HYPERLINK anywhere) and alternate
 content read once. Anything else raises `Unsupported`."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from docgen.letters.docx_picture import picture_html
 from docgen.letters.docx_styles import RunLook, Styles
 from docgen.letters.ooxml import MARKERS, Unsupported, W, local, on, sdt_content, val
 
@@ -35,6 +36,7 @@ class Inline:
         self.in_table = 0
         self.hidden_text = False  # the paragraph being read has hidden text
         self.tabs = 0  # tabs printed in the paragraph being read
+        self.images: dict[str, bytes] = {}  # the pictures of the part being read, by relationship id
 
     def inline(self, parent, style) -> str:
         out = []
@@ -99,6 +101,11 @@ class Inline:
             elif name == "w:softHyphen":
                 if shown:
                     text.append("\u00ad")
+            elif name == "w:drawing":
+                if not shown:
+                    raise Unsupported("hidden drawing")
+                flush()
+                parts.append(picture_html(child, self.images))
             elif name == "w:fldChar":
                 flush()
                 parts.append(self.field_char(child, look, paragraph_size))

@@ -15,7 +15,7 @@ LINE = 14.7  # points per header or footer paragraph: letter.css's 10.5pt at lin
 @dataclass(frozen=True)
 class Furniture:
     parts: dict[str, str]  # "header-default", "footer-first", ... → HTML
-    lines: dict[str, int]  # paragraphs in each part, to make room for it
+    heights: dict[str, float]  # points each part needs, a line per paragraph or its picture's height
 
     def html(self) -> str:
         return "".join(f'<div class="docx-running" style="position:running(docx-{name})">{html}</div>'
@@ -36,8 +36,8 @@ def page_css(section, even_pages: bool, furniture: Furniture) -> str:
     kinds = ["default"] + (["first"] if first else []) + (["even"] if even_pages else [])
 
     def room(part: str, distance: float, margin: float) -> float:
-        lines = max((furniture.lines.get(f"{part}-{k}", 0) for k in kinds), default=0)
-        return max(margin, distance + lines * LINE) if lines else margin
+        height = max((furniture.heights.get(f"{part}-{k}", 0) for k in kinds), default=0)
+        return max(margin, distance + height) if height else margin
 
     top, bottom = room("header", header, top), room("footer", footer, bottom)
 

@@ -42,9 +42,8 @@ class Package:
     styles: etree._Element | None
     numbering: etree._Element | None
     settings: etree._Element | None
-    headers: dict[str, etree._Element]  # relationship id → w:hdr or w:ftr root
-    hyperlinks: dict[str, str]          # relationship id → external target
-    rel_types: dict[str, str]           # relationship id → type (last path segment)
+    headers: dict[str, etree._Element]       # relationship id → w:hdr or w:ftr root
+    images: dict[str, dict[str, bytes]]      # "" (the document) or a header's id → image id → bytes
 
 
 def read_package(docx: bytes) -> Package:
@@ -56,24 +55,27 @@ def read_package(docx: bytes) -> Package:
     with archive:
         main = _main_part(archive)
         rels = _relationships(archive, main)
-        folder = posixpath.dirname(main)
-        parts = {rid: posixpath.normpath(posixpath.join(folder, target))
-                 for rid, (kind, target, external) in rels.items() if not external}
 
         def part_of(kind: str) -> etree._Element | None:
-            for rid, (k, _, external) in rels.items():
-                if k == kind and not external:
-                    return _xml(archive, parts[rid])
+            for _, (k, path) in rels.items():
+                if k == kind and path:
+                    return _xml(archive, path)
             return None
 
-        headers = {rid: _xml(archive, parts[rid]) for rid, (kind, _, external) in rels.items()
-                   if kind in ("header", "footer") and not external}
-        return Package(
-            document=_xml(archive, main), styles=part_of("styles"), numbering=part_of("numbering"),
-            settings=part_of("settings"), headers=headers,
-            hyperlinks={rid: target for rid, (kind, target, external) in rels.items()
-                        if kind == "hyperlink" and external},
-            rel_types={rid: kind for rid, (kind, _, _) in rels.items()})
+        headers = {rid: path for rid, (kind, path) in rels.items() if kind in ("header", "footer") and path}
+        images = {"": _images(archive, rels)}
+        images |= {rid: _images(archive, _relationships(archive, path)) for rid, path in headers.items()}
+        return Package(document=_xml(archive, main), styles=part_of("styles"), numbering=part_of("numbering"),
+                       settings=part_of("settings"),
+                       headers={rid: _xml(archive, path) for rid, path in headers.items()}, images=images)
+
+
+def _images(archive: zipfile.ZipFile, rels: dict[str, tuple[str, str | None]]) -> dict[str, bytes]:
+    found = {}
+    for rid, (kind, path) in rels.items():
+        if kind == "image" and path and path in archive.namelist() and archive.getinfo(path).file_size <= MAX_PART:
+            found[rid] = archive.read(path)
+    return found
 
 
 def _main_part(archive: zipfile.ZipFile) -> str:
@@ -83,13 +85,18 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str, bool]]:
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str | None]]:
+    """A part's relationships: id → (type, the target part's path, or None for an external target)."""
     folder, name = posixpath.split(part)
     found = {}
     for element in _rels_elements(archive, posixpath.join(folder, "_rels", f"{name}.rels")):
         kind = (element.get("Type") or "").rsplit("/", 1)[-1]
-        external = element.get("TargetMode") == "External"
-        found[element.get("Id")] = (kind, element.get("Target") or "", external)
+        target = element.get("Target") or ""
+        if element.get("TargetMode") == "External":
+            found[element.get("Id")] = (kind, None)
+        else:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found[element.get("Id")] = (kind, posixpath.normpath(path))
     return found
 
 
