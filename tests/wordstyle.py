@@ -8,6 +8,7 @@ as Word does, so the tests feed the converter what a behandelaar's upload really
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -357,9 +358,23 @@ def pictures() -> bytes:
     return out.getvalue()
 
 
+def strict_ooxml() -> bytes:
+    """A DOCX in ISO strict namespaces, as Word saves "Strict Open XML": nothing for the fast
+    converter to read, so it must not print an empty page for it."""
+    source, out = zipfile.ZipFile(io.BytesIO(build([p(r("Tekst in strikte OOXML."))]))), io.BytesIO()
+    with source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".xml"):
+                data = data.replace(W_NS.encode(), b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
 UPLOADS = {"pictures": pictures, "content-controls": content_controls, "lists": lists,
            "list-restarts": list_restarts, "headers-footers": headers_footers, "tables": tables,
            "inline-details": inline_details}
 FALLBACKS = {"text-box": (text_box, "floating drawing or text box"), "footnote": (footnote, "footnote"),
              "tab-leader": (tab_leader, "tab with leader characters"),
-             "symbol-font": (symbol_font, "text in a symbol font")}
+             "symbol-font": (symbol_font, "text in a symbol font"),
+             "strict-ooxml": (strict_ooxml, "document without a transitional WordprocessingML body")}

@@ -56,8 +56,8 @@ class _Converter(Inline):
 
     def letter(self) -> HtmlLetter:
         body = self.package.document.find(f"{W}body")
-        if body is None:
-            return HtmlLetter("", "", page_css(None, False, Furniture({}, {})))
+        if body is None:  # e.g. strict OOXML, whose namespaces differ: never an empty PDF for it
+            raise Unsupported("document without a transitional WordprocessingML body")
         html = self.blocks(body)
         section = body[-1] if len(body) and local(body[-1]) == "w:sectPr" else None
         furniture = self.furniture(section)

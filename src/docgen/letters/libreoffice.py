@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.errors import ArchivalPdfError
-from docgen.letters.ooxml import PARSER, W
+from docgen.letters.ooxml import MAX_TOTAL, PARSER, W
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,8 @@ def prepared(docx: bytes) -> bytes:
     out = io.BytesIO()
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            if sum(info.file_size for info in source.infolist()) > MAX_TOTAL:
+                raise ArchivalPdfError(f"the DOCX unpacks to more than {MAX_TOTAL} bytes", "Het Word-document is te groot.")
             for info in source.infolist():
                 data = source.read(info)
                 if info.filename.endswith(".rels"):

@@ -23,6 +23,7 @@ R = f"{{{R_NS}}}"
 MC = f"{{{MC_NS}}}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 MAX_PART = 20_000_000  # bytes of one XML part; the upload page allows the same for document.xml
+MAX_TOTAL = 200_000_000  # bytes of all parts unpacked: a zip bomb is refused before anything reads it
 
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                           remove_comments=True, remove_pis=True)
@@ -53,6 +54,8 @@ def read_package(docx: bytes) -> Package:
         raise ArchivalPdfError("the upload is not a DOCX file (not a zip archive)",
                                "Het bestand is geen Word-document (.docx).") from exc
     with archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_TOTAL:
+            raise ArchivalPdfError(f"the DOCX unpacks to more than {MAX_TOTAL} bytes", "Het Word-document is te groot.")
         main = _main_part(archive)
         rels = _relationships(archive, main)
 
