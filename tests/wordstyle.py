@@ -358,6 +358,16 @@ def pictures() -> bytes:
     return out.getvalue()
 
 
+def hyphenated() -> bytes:
+    """Automatic hyphenation on: Writer adds hyphens (where it has a dictionary) that the fast
+    converter cannot place the same."""
+    document = docx.Document(io.BytesIO(build([p(r("Een lange zin over de verblijfsvergunning."))])))
+    document.settings.element.append(parse_xml(f'<w:autoHyphenation {NAMESPACES}/>'))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def strict_ooxml() -> bytes:
     """A DOCX in ISO strict namespaces, as Word saves "Strict Open XML": nothing for the fast
     converter to read, so it must not print an empty page for it."""
@@ -377,4 +387,5 @@ UPLOADS = {"pictures": pictures, "content-controls": content_controls, "lists": 
 FALLBACKS = {"text-box": (text_box, "floating drawing or text box"), "footnote": (footnote, "footnote"),
              "tab-leader": (tab_leader, "tab with leader characters"),
              "symbol-font": (symbol_font, "text in a symbol font"),
+             "hyphenation": (hyphenated, "automatic hyphenation"),
              "strict-ooxml": (strict_ooxml, "document without a transitional WordprocessingML body")}

@@ -52,6 +52,7 @@ class _Converter(Inline):
         self.package = package
         self.numbering = Numbering(package.numbering, self.styles)
         self.images = package.images[""]
+        self.hyphenates = package.settings is not None and on(package.settings.find(f"{W}autoHyphenation"))
         self.base_size = self.styles.run_look(self.styles.default_paragraph, None).size
 
     def letter(self) -> HtmlLetter:
@@ -121,6 +122,8 @@ class _Converter(Inline):
             raise Unsupported("frame")
         if self.styles.mark_hidden(style, ppr):
             raise Unsupported("hidden paragraph mark")
+        if self.hyphenates and not on(self.styles.paragraph_property(style, ppr, "suppressAutoHyphens")):
+            raise Unsupported("automatic hyphenation")  # Writer would print the hyphens it adds
         label = self.list_label(style, ppr)
         self.hidden_text, self.tabs = False, 1 if label and label.text.endswith("\t") else 0
         content = self.inline(p, style)

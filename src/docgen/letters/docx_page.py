@@ -68,8 +68,8 @@ def _refuse_layouts(section) -> None:
     if section.find(f"{W}lnNumType") is not None:
         raise Unsupported("line numbers")
     numbering = section.find(f"{W}pgNumType")
-    if numbering is not None and (numbering.get(f"{W}start") not in (None, "1")
-                                  or numbering.get(f"{W}fmt") not in (None, "decimal")):
+    if numbering is not None and any((name, value) not in (("start", "1"), ("fmt", "decimal"))
+                                     for name, value in ((k.rsplit("}", 1)[-1], v) for k, v in numbering.attrib.items())):
         raise Unsupported("page numbering start or format")
     if val(section.find(f"{W}textDirection")) not in (None, "lrTb", "tb") or on(section.find(f"{W}bidi")):
         raise Unsupported("vertical or right-to-left section")

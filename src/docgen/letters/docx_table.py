@@ -9,6 +9,9 @@ from docgen.letters.ooxml import MARKERS, Unsupported, W, local, on, sdt_content
 
 
 def table_html(tbl, blocks: Callable[[object], str]) -> str:
+    props = tbl.find(f"{W}tblPr")
+    if props is not None and (props.find(f"{W}tblpPr") is not None or on(props.find(f"{W}bidiVisual"))):
+        raise Unsupported("floating or right-to-left table")
     widths = [twips(column, "w") for column in tbl.findall(f"{W}tblGrid/{W}gridCol")]
     rows: list[list[dict]] = []
     merges: dict[int, dict] = {}  # grid column → the cell a vertical merge began in, open in the row above
@@ -27,6 +30,8 @@ def table_html(tbl, blocks: Callable[[object], str]) -> str:
             if cell_props is not None:
                 if any(cell_props.find(f"{W}{n}") is not None for n in ("hMerge", "cellDel", "cellIns", "cellMerge")):
                     raise Unsupported("horizontally merged or tracked table cell")
+                if val(cell_props.find(f"{W}textDirection")) not in (None, "lrTb", "tb"):
+                    raise Unsupported("vertical text in a table cell")
                 span = max(1, twips(cell_props.find(f"{W}gridSpan"), "val", 1))
                 merge = cell_props.find(f"{W}vMerge")
             if merge is not None and val(merge) != "restart":
