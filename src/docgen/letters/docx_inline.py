@@ -132,7 +132,7 @@ class Inline:
             self.fields.append({"instr": "", "phase": "instr", "hide": True})
             return ""
         if not self.fields:
-            return ""  # a stray separate or end: Writer ignores it too
+            return ""  # a separate or end with no field open: nothing to close
         field = self.fields[-1]
         shown = ""
         if field["phase"] == "instr":
