@@ -119,12 +119,19 @@ def fallback_count(tmp: Path) -> None:
                  *map(str, sorted(source.glob("*.docx")))], tmp / "profile")
         uploads |= {f"libreoffice/{p.stem.split('--', 1)[1]}": p.read_bytes() for p in sorted(saved.glob("*.docx"))}
     reasons: Counter[str] = Counter()
+    planned = {name for name in uploads if name.split("/", 1)[1] in wordstyle.FALLBACKS}
+    taken = set()
     for name, docx in uploads.items():
         made = archival_pdf(docx, TEMPLATES, name)
         if made.converter == "libreoffice":
             reasons[made.reason] += 1
-    print(f"Fallback to LibreOffice: {sum(reasons.values())} of {len(uploads)} test uploads "
-          f"({', '.join(f'{n}x {r}' for r, n in reasons.items()) or 'none'}); drafted letters: 0 of {len(drafts)}")
+            taken.add(name)
+    print(f"Fallback to LibreOffice: {len(taken)} of {len(uploads)} test uploads: "
+          f"{len(taken - planned)} of {len(uploads) - len(planned)} ordinary ones (drafts, Word-style files, both "
+          f"saved again by LibreOffice), {len(taken & planned)} of {len(planned)} built to need it "
+          f"({', '.join(f'{n}x {r}' for r, n in reasons.items()) or 'none'})")
+    slow = [name for name, docx in drafts.items() if archival_pdf(docx, TEMPLATES, name).converter != "weasyprint"]
+    print(f"Fallback to LibreOffice for drafted letters: {len(slow)} of {len(drafts)} {slow or ''}")
 
 
 def main() -> None:
