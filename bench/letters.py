@@ -30,7 +30,6 @@ from docxtpl import DocxTemplate  # noqa: E402
 
 from docgen.letters.archive import archival_pdf  # noqa: E402
 from docgen.letters.catalogue import LETTERS, by_name  # noqa: E402
-from docgen.letters.check import example_case, example_context  # noqa: E402
 from docgen.letters.render import render_docx  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
@@ -51,10 +50,19 @@ def soffice(args: list[str], profile: Path) -> float:
     return time.perf_counter() - start
 
 
+def example(letter) -> dict:
+    """The letter's example data; before the case model changed, example_context took a Case."""
+    from docgen.letters import check
+
+    if hasattr(check, "example_case"):
+        return check.example_context(letter, check.example_case(TEMPLATES))
+    return check.example_context(letter, TEMPLATES)
+
+
 def docx_speed(letter_name: str, n: int) -> None:
     letter = by_name(letter_name)
     template = TEMPLATES / f"{letter.template}.docx"
-    context = example_context(letter, example_case(TEMPLATES))
+    context = example(letter)
 
     def bare_docx():
         doc = DocxTemplate(str(template))
@@ -69,8 +77,7 @@ def docx_speed(letter_name: str, n: int) -> None:
 
 
 def pdf_speed(tmp: Path, rounds: int) -> None:
-    case = example_case(TEMPLATES)
-    drafts = {l.name: render_docx(TEMPLATES / f"{l.template}.docx", example_context(l, case)) for l in LETTERS}
+    drafts = {l.name: render_docx(TEMPLATES / f"{l.template}.docx", example(l)) for l in LETTERS}
     ours: dict[str, float] = {}
     for name, docx in drafts.items():
         archival_pdf(docx, TEMPLATES, name)  # warm
@@ -105,11 +112,9 @@ def pdf_speed(tmp: Path, rounds: int) -> None:
 
 
 def fallback_count(tmp: Path) -> None:
-    case = example_case(TEMPLATES)
     uploads = {f"word/{name}": build() for name, build in wordstyle.UPLOADS.items()}
     uploads |= {f"word/{name}": build() for name, (build, _) in wordstyle.FALLBACKS.items()}
-    drafts = {f"draft/{l.name}": render_docx(TEMPLATES / f"{l.template}.docx", example_context(l, case))
-              for l in LETTERS}
+    drafts = {f"draft/{l.name}": render_docx(TEMPLATES / f"{l.template}.docx", example(l)) for l in LETTERS}
     if shutil.which("soffice"):
         source, saved = tmp / "source", tmp / "saved"
         source.mkdir()

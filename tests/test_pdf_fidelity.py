@@ -158,6 +158,38 @@ def test_libreoffice_that_hangs_is_stopped_at_its_time_limit(monkeypatch, tmp_pa
         to_pdfa(wordstyle.text_box(), timeout=2)
 
 
+def test_libreoffice_does_not_outlive_a_render_process_that_is_killed(tmp_path):
+    """The upload page renders in a child process its parent kills at its own time limit; the
+    LibreOffice that child started must still stop at LibreOffice's limit."""
+    import os
+    import sys
+    import time
+
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nexec sleep 60\n")
+    fake.chmod(0o755)
+    render = subprocess.Popen([sys.executable, "-c", "import sys; from docgen.letters.libreoffice import to_pdfa; "
+                               "to_pdfa(sys.stdin.buffer.read(), timeout=3)"], stdin=subprocess.PIPE,
+                              env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin"})
+    render.stdin.write(wordstyle.text_box())
+    render.stdin.close()
+    for _ in range(100):
+        if (tmp_path / "pid").exists() and (tmp_path / "pid").read_text().strip():
+            break
+        time.sleep(0.1)
+    render.kill()
+    render.wait()
+    pid = int((tmp_path / "pid").read_text())
+    for _ in range(150):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    pytest.fail("LibreOffice outlived the render process that started it")
+
+
 def test_libreoffice_gets_the_final_text_and_nothing_to_fetch():
     from docgen.letters.libreoffice import prepared
 
