@@ -54,9 +54,12 @@ class Drafter:
     # -- the case ---------------------------------------------------------------------------
 
     def case(self, v_nummer: str) -> Case:
-        """The case as of now, read-only (for `docgen case` and the case page)."""
-        return assess(v_nummer, self.store.events(v_nummer), self.drafts.finals(v_nummer), self.clock.now(),
-                      self.policy, self.store.triage_waits(v_nummer))
+        """The case as of now, read-only (for `docgen case` and the case page). Which messages in triage
+        may belong to it follows from the case itself (its keys), so it waits for them at once."""
+        events, finals, now = self.store.events(v_nummer), self.drafts.finals(v_nummer), self.clock.now()
+        bare = assess(v_nummer, events, finals, now, self.policy)
+        waits = self.store.triage_waits(case_keys(bare, self.policy))
+        return assess(v_nummer, events, finals, now, self.policy, waits) if waits else bare
 
     def reassess(self, v_nummer: str) -> list[int]:
         """Reassess one case and bring its letters in line, in one transaction; the versions to render."""

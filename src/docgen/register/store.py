@@ -243,20 +243,22 @@ class Store:
             out.setdefault(r["v_nummer"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
         return [(v, ", ".join(why)) for v, why in out.items()]
 
-    def triage_waits(self, v_nummer: str) -> tuple[str, ...]:
-        """Messages in triage or quarantine that may belong to this case, in words."""
-        rows = self.db.all(
-            "SELECT DISTINCT msg.id, msg.status, msg.type, msg.arrived, m.kind FROM case_keys c"
-            " JOIN message_keys m ON m.kind = c.kind AND m.key = c.key JOIN messages msg ON msg.id = m.message_row"
-            " WHERE c.v_nummer = ? AND msg.status IN ('triage', 'quarantined') ORDER BY msg.id", (v_nummer,))
+    def triage_waits(self, keys: list[tuple[str, str]]) -> tuple[str, ...]:
+        """Messages in triage or quarantine that share one of these keys (a case's, computed from its events
+        now, not as last saved: the answer must not depend on the order mail arrived in), in words."""
+        if not keys:
+            return ()
         found: dict[int, list[str]] = {}
         info = {}
-        for r in rows:
-            found.setdefault(r["id"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
-            info[r["id"]] = r
+        for kind, key in keys:
+            for r in self.db.all("SELECT msg.id, msg.status, msg.type FROM message_keys m JOIN messages msg"
+                                 " ON msg.id = m.message_row WHERE m.kind = ? AND m.key = ?"
+                                 " AND msg.status IN ('triage', 'quarantined')", (kind, key)):
+                found.setdefault(r["id"], []).append(KEY_WORDS.get(kind, kind))
+                info[r["id"]] = r
         where = {"quarantined": "quarantaine", "triage": "triage"}
         return tuple(f"bericht {row} ({info[row]['type'] or 'onbekend'}, in {where[info[row]['status']]}) heeft "
-                     f"{', '.join(why)} als deze zaak" for row, why in found.items())
+                     f"{', '.join(dict.fromkeys(found[row]))} als deze zaak" for row in sorted(found))
 
     # -- IMAP bookkeeping and source status ---------------------------------------------------
 
