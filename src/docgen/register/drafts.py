@@ -118,6 +118,12 @@ class Drafts:
             return None
         return letter, next(v for v in letter.versions if v.id == version_id)
 
+    def require(self, version_id: int) -> tuple[Letter, Version]:
+        found = self.version(version_id)
+        if found is None:
+            raise Refused("Deze versie bestaat niet.")
+        return found
+
     def _with_versions(self, rows) -> list[Letter]:
         if not rows:
             return []
@@ -290,10 +296,7 @@ class Drafts:
     # -- review: approve, co-sign, correct ----------------------------------------------------
 
     def _current(self, version_id: int, lock: bool = True) -> tuple[Letter, Version]:
-        found = self.version(version_id)
-        if found is None:
-            raise Refused("Deze versie bestaat niet.")
-        letter, version = found
+        letter, version = self.require(version_id)
         if lock and self.db.dialect == "postgres":
             self.db.execute("SELECT id FROM letters WHERE id = ? FOR UPDATE", (letter.id,))
             letter, version = self.version(version_id)
