@@ -76,10 +76,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Process what is in the inbox folder now, then exit."""
     settings = Settings.from_env(args.data)
     pipeline = Pipeline(settings)
-    source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
+    source = FolderSource(Path(args.inbox), move=not args.keep)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
-    handled = drain(pipeline, source, draft=False)  # read everything first: letters see the whole case
+    handled = drain(pipeline, source, draft=False, once=True)  # read everything first: letters see the whole case
     pipeline.draft_due()
     log.info("done: %d message(s) handled from %s", handled, source.folder)
     return 0

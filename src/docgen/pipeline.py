@@ -11,15 +11,17 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
+from docgen.classify.patterns import PatternTimeout
 from docgen.config import Settings
-from docgen.errors import DocgenError, QuarantineError
+from docgen.errors import DocgenError, QuarantineError, RegisterError
 from docgen.letters.arguments import detect, load_library
 from docgen.letters.catalogue import LETTERS
 from docgen.letters.context import explanation, letter_context
 from docgen.letters.render import render_letter
 from docgen.model import RawMessage
 from docgen.outbox import draft_paths, write_atomic, write_draft
-from docgen.parse import Limits, parse_message
+from docgen.parse import Incomplete, Limits, parse_message
+from docgen.parse.unread import flag_unread
 from docgen.register.procedure import Case, assess
 from docgen.register.store import Store, sha256
 
@@ -61,22 +63,44 @@ class Pipeline:
         self.today = today
         self._library = None
 
-    def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
-        """Handle one message. With draft=False the caller drafts later (a drafter thread)."""
+    def process(self, raw: RawMessage, draft: bool = True, *, refused: str = "", retry: bool = False) -> Outcome:
+        """Handle one message. With draft=False the caller drafts later (a drafter thread).
+
+        Whatever goes wrong while parsing, classifying or recording a message, it is recorded in
+        quarantine with the reason (the traceback goes to the log) and counted as an error of its
+        source: no message is retried for ever. Only a register that cannot be written raises
+        (RegisterError): then the message stays where it is, for later.
+        `refused`: the source would not read the message (a link, a file over the size limit) and
+        passes a reference to it as `raw.data`; it is quarantined with that reason, not copied.
+        `retry`: a message that ends early raises Incomplete instead, so that the source can look
+        again later (a file still being written); without it, it is quarantined at once.
+        """
         digest = sha256(raw.data)
         known = self.store.known(digest)
         if known:
             return self._log(Outcome(raw.key, "duplicate", recorded=known))
+        if refused:
+            return self._quarantine(raw, digest, refused, copy=False)
+        stage = "parse"
         try:
             msg = parse_message(raw.data, self.limits)
+            stage = "classify"
+            result = flag_unread(self._enrich(classify(msg, self.rules), msg), msg)
+            stage = "record"
+            recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
+                                         message_id=msg.message_id, received=msg.date, result=result)
+        except Incomplete as exc:
+            if retry:
+                raise
+            return self._quarantine(raw, digest, exc.reason)
         except QuarantineError as exc:
             return self._quarantine(raw, digest, exc.reason)
-        except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
-            log.error("parse crashed message=%s", raw.key, exc_info=True)
-            return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
-        result = self._enrich(classify(msg, self.rules), msg)
-        recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
-                                     message_id=msg.message_id, received=msg.date, result=result)
+        except RegisterError:
+            raise
+        except Exception as exc:  # a crash in a stage is a bad message, not a stopped watcher
+            log.error("message %s %s failed: %s", raw.key, stage, type(exc).__name__, exc_info=True)
+            detail = f": {exc}"[:240] if isinstance(exc, DocgenError | PatternTimeout) else ""
+            return self._quarantine(raw, digest, f"{stage} failed ({type(exc).__name__}){detail}", error=True)
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
                                      recorded=self.store.known(digest) or "classified"))
@@ -152,12 +176,24 @@ class Pipeline:
         log.info("drafted v_nummer=%s letter=%s event=%s", event.v_nummer, letter.name, event.id)
         return Drafted(event.v_nummer, letter.name, str(docx), str(pdf))
 
-    def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:
+    def _quarantine(self, raw: RawMessage, digest: str, reason: str, *, copy: bool = True,
+                    error: bool = False) -> Outcome:
+        """Record the message in quarantine. A copy is kept in the data directory, except of a message
+        over the size limit or one the source refused: for those the reason names where it is."""
         folder = self.settings.quarantine
-        write_atomic(folder / f"{digest}.eml", raw.data)
-        write_atomic(folder / f"{digest}.reason.txt", f"{raw.source} {raw.key}\n{reason}\n".encode())
+        copy = copy and len(raw.data) <= self.limits.max_message_bytes
+        try:
+            if copy:
+                write_atomic(folder / f"{digest}.eml", raw.data)
+            where = "" if copy else "kept at its source, not copied\n"
+            write_atomic(folder / f"{digest}.reason.txt", f"{raw.source} {raw.key}\n{where}{reason}\n".encode())
+        except OSError as exc:
+            raise RegisterError(f"cannot write to the quarantine folder {folder}: {exc.strerror or exc}") from exc
         self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name, message_id="",
                           received=None, result=None, quarantine=reason)
+        if error:
+            states = {r["name"]: r["state"] for r in self.store.source_status()}
+            self.store.set_source_status(raw.source, states.get(raw.source, "idle"), error=f"{raw.key}: {reason}")
         return self._log(Outcome(raw.key, "quarantined", reason=reason))
 
     @staticmethod
