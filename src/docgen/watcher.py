@@ -52,9 +52,9 @@ def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_messa
             try:
                 done = _drain_one(pipeline, source, path, draft, attempts=source.max_attempts if once else 1)
             except RegisterError as exc:
-                log.error("register unavailable, %s stays in %s for later: %s", path.name, source.folder, exc)
-                if once:
+                if once:  # the command fails with the reason; the file stays
                     raise
+                log.error("register unavailable, %s stays in %s for later: %s", path.name, source.folder, exc)
                 return handled
             if done:
                 handled += 1
@@ -90,6 +90,8 @@ def _drain_one(pipeline: Pipeline, source: FolderSource, path: Path, draft: bool
         except FileNotFoundError:
             return False  # taken by another watcher
         except Incomplete as exc:
+            identity, first_seen, _ = source.incomplete[path.name]
+            source.incomplete[path.name] = (identity, first_seen, True)
             log.info("message %s outcome=incomplete reason=%s; looked at again later", path.name, exc.reason)
             return False
         except RegisterError:
@@ -102,17 +104,19 @@ def _drain_one(pipeline: Pipeline, source: FolderSource, path: Path, draft: bool
 
 
 def _may_still_grow(source: FolderSource, path: Path) -> bool | None:
-    """For a file found cut short before: False once it has stayed so for too long (quarantine it),
-    None while it is unchanged (skip it), True when it is new or changed (parse it, retry if cut)."""
+    """May a cut-off message still be completed by its writer? True: parse it, and if it is cut off,
+    leave it for later. False: it has been cut off for too long, quarantine it. None: it was cut off
+    when we last looked and has not changed since: do not parse it again yet."""
     st = path.lstat()
     identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    age = time.time() - st.st_mtime
     seen = source.incomplete.get(path.name)
     if seen is None or seen[0] != identity:
-        source.incomplete[path.name] = (identity, time.monotonic())
-        return time.time() - st.st_mtime < source.incomplete_seconds
-    if max(time.time() - st.st_mtime, time.monotonic() - seen[1]) >= source.incomplete_seconds:
+        source.incomplete[path.name] = (identity, time.monotonic(), False)
+        return age < source.incomplete_seconds
+    if max(age, time.monotonic() - seen[1]) >= source.incomplete_seconds:
         return False
-    return None
+    return None if seen[2] else True
 
 
 def _failed(pipeline: Pipeline, source: FolderSource, path: Path, exc: Exception) -> bool:

@@ -59,11 +59,11 @@ class Budget:
         out, limits = [], self.limits
         if self.not_ocrd:
             out.append(f"{len(self.not_ocrd)} page(s) or image(s) not read by OCR: this message's OCR budget "
-                       f"({limits.max_ocr_pages} pages, {limits.max_ocr_seconds:.0f} s) was used up: "
+                       f"({limits.max_ocr_pages} pages, {limits.max_ocr_seconds:g} s) was used up: "
                        f"{_some(self.not_ocrd)}")
         if self.skipped:
             out.append(f"{len(self.skipped)} attachment(s) not read: this message's "
-                       f"{limits.max_read_seconds:.0f} s budget for reading attachments was used up: "
+                       f"{limits.max_read_seconds:g} s budget for reading attachments was used up: "
                        f"{_some([repr(n) for n in self.skipped])}")
         return out
 
@@ -112,7 +112,7 @@ def _in_worker(op: str, payload: bytes, name: str, ctype: str, budget: Budget, w
     except sandbox.WorkerLost as lost:
         if lost.args[0] == "time":
             warnings.append(f"attachment {name!r} was not read: reading it took longer than the "
-                            f"{limits.max_read_seconds:.0f} s budget of this message")
+                            f"{limits.max_read_seconds:g} s budget of this message")
         else:
             warnings.append(f"attachment {name!r} was not read: the reader stopped (over its memory limit of "
                             f"{limits.reader_memory_mb} MB, or the file crashed it)")

@@ -56,7 +56,7 @@ class FolderSource:
         self.max_attempts = max_attempts
         self.failures: dict[tuple, int] = {}  # (name, identity) → failed attempts
         self.waiting: dict[str, tuple] = {}  # name → (identity, first seen) of files not settled yet
-        self.incomplete: dict[str, tuple] = {}  # name → (identity, first seen) of a file found cut short
+        self.incomplete: dict[str, tuple] = {}  # name → (identity, first seen, found cut off) of a file
         self.timer: threading.Timer | None = None
 
     def pending(self) -> list[Path]:
@@ -117,10 +117,12 @@ class FolderSource:
 
     def done(self, path: Path, outcome: str, reason: str = "") -> None:
         """Move the file (a link itself, never its target) to processed/ or quarantine/."""
+        if self.move:
+            self._move(path, outcome, reason)
         self.failures = {k: v for k, v in self.failures.items() if k[0] != path.name}
         self.incomplete.pop(path.name, None)
-        if not self.move:
-            return
+
+    def _move(self, path: Path, outcome: str, reason: str) -> None:
         target = self.folder / (QUARANTINE if outcome == "quarantined" else PROCESSED)
         try:
             target.mkdir()

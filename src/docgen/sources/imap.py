@@ -20,7 +20,7 @@ from imapclient.exceptions import IMAPClientError
 
 from docgen.model import RawMessage
 from docgen.register.store import Store
-from docgen.sources.config import MailboxConfig
+from docgen.sources.config import MailboxConfig, is_loopback
 
 log = logging.getLogger("docgen.imap")
 BATCH = 25
@@ -43,6 +43,11 @@ class Mailbox:
 
     def connect(self) -> None:
         c = self.config
+        if c.security == "none":
+            if not c.insecure and not is_loopback(c.host):
+                raise ConnectionRefusedError(f"refusing to log in to {c.host} without TLS (set insecure to allow it)")
+            log.warning("mailbox %s: logging in to %s WITHOUT TLS: the password and every message travel in "
+                        "clear", c.name, c.host)
         client = IMAPClient(c.host, port=c.port, ssl=c.security == "tls", timeout=c.timeout_seconds)
         if c.security == "starttls":
             client.starttls()
