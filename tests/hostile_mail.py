@@ -51,11 +51,23 @@ def inflate_bomb_pdf(inflated: int = 2 << 30) -> bytes:
 
 
 def huge_page_pdf(points: int = 14_400) -> bytes:
-    """One page of 14,400 × 14,400 pt (the largest pdfium accepts) without text: it looks like a scan."""
+    """One page of 14,400 × 14,400 pt (the largest pdfium accepts) with an image and no text: it looks
+    like a scan, and rendered for OCR at 200 dpi it would be 40,000 × 40,000 pixels."""
+    return scan_pdf(points, points)
+
+
+def scan_pdf(width: int = 595, height: int = 842, pages: int = 1) -> bytes:
+    """Pages with only a (tiny, grey) image on them, stretched over the page: what a scanner makes."""
     import pikepdf
 
     pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(points, points))
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(width, height))
+        page = pdf.pages[-1]
+        image = pikepdf.Stream(pdf, b"\x80" * 16, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                               Width=4, Height=4, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.Contents = pdf.make_stream(f"q {width} 0 0 {height} 0 0 cm /Im0 Do Q".encode())
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
@@ -118,9 +130,22 @@ def nested_multiparts(depth: int = 3000) -> bytes:
 
 def many_pdfs(count: int = 99) -> bytes:
     msg = mail()
-    small = huge_page_pdf(200)
+    small = scan_pdf(200, 200)
     for i in range(count - 1):
         msg.add_attachment(small, maintype="application", subtype="pdf", filename=f"p{i}.pdf")
+    return bytes(msg)
+
+
+def docx_bomb(unpacked: int = 60_000_000) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w:document>" + b"A" * unpacked + b"</w:document>")
+    msg = mail()
+    msg.add_attachment(buf.getvalue(), maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="m55.docx")
     return bytes(msg)
 
 
@@ -148,6 +173,9 @@ CASES = {
     "pdf 14,400 pt MediaBox": lambda: pdf_attached(huge_page_pdf(), "scan.pdf"),
     "two 3000x3000 text-noise images": lambda: images_attached(2),
     "99 parts, 98 PDFs": lambda: many_pdfs(99),
+    "99 parts, 98 page scans": lambda: images_attached(98, side=700, words=60),
+    "pdf of 3000 scanned pages": lambda: pdf_attached(scan_pdf(pages=3000)),
+    "docx zip bomb (60 MB)": docx_bomb,
     "html <style repeated (448 KB)": style_html,
     "single 3 MB line of dates": single_line_body,
     "forwards nested 3 deep": lambda: nested_forwards(3),

@@ -48,6 +48,18 @@ def test_a_page_too_large_to_render_is_not_rendered_and_is_named():
     assert parsed.warnings == ("page 1 of 'scan.pdf' is too large to read by OCR (14400 × 14400 pt)",)
 
 
+def test_blank_pages_are_not_sent_to_ocr_and_use_no_budget():
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(8):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = __import__("io").BytesIO()
+    pdf.save(out)
+    parsed = parse_message(hostile.pdf_attached(out.getvalue()))
+    assert parsed.warnings == () and parsed.attachments[0].method == "pdf-text"
+
+
 def test_ocr_stops_after_the_pages_budget_of_the_message_and_says_which_were_not_read():
     msg = hostile.mail()
     for i in range(6):  # 6 scans of a page each; the budget is 4 OCR pages per message

@@ -52,6 +52,7 @@ class Budget:
         self.ocr_pages = limits.max_ocr_pages
         self.ocr_seconds = limits.max_ocr_seconds
         self.skipped: list[str] = []  # attachments the reading time did not reach
+        self.reads = Reads(self)
         self.not_ocrd: list[str] = []  # pages and images the OCR budget did not reach
 
     def summary(self) -> list[str]:
@@ -72,21 +73,25 @@ def _some(items: list[str]) -> str:
     return ", ".join(items[:5]) + (", …" if len(items) > 5 else "")
 
 
-def read_attachment(part, name: str, ctype: str, budget: Budget, warnings: list[str]) -> Attachment:
+def read_attachment(part, name: str, ctype: str, budget: Budget, warnings: list[str],
+                    into: list[Attachment]) -> None:
+    """Append the attachment to `into`; a PDF or a scan is appended as a placeholder and read in a
+    worker meanwhile (see Reads), filled in when the message calls budget.reads.finish()."""
     limits = budget.limits
     payload = part.get_payload(decode=True) or b""
     lower = name.lower()
+    attachment = Attachment(name, ctype, "", "none")
     try:
         if ctype == "application/pdf" or lower.endswith(".pdf"):
-            return _in_worker("pdf", payload, name, ctype, budget, warnings)
-        if ctype == _DOCX or lower.endswith(".docx"):
-            return Attachment(name, ctype, docx_text(payload, limits.max_docx_unpacked), "docx")
-        if ctype.startswith("image/"):
-            if not limits.ocr or min(Image.open(io.BytesIO(payload)).size) < limits.min_ocr_image_side:
-                return Attachment(name, ctype, "", "none")  # a logo, not a scan (only the header was read)
-            return _in_worker("image", payload, name, ctype, budget, warnings)
-        if ctype.startswith("text/"):
-            return Attachment(name, ctype, decode_text(part), "plain")
+            budget.reads.add(into, len(into), warnings, "pdf", payload, name, ctype)
+        elif ctype == _DOCX or lower.endswith(".docx"):
+            attachment = Attachment(name, ctype, docx_text(payload, limits.max_docx_unpacked), "docx")
+        elif ctype.startswith("image/"):
+            if limits.ocr and min(Image.open(io.BytesIO(payload)).size) >= limits.min_ocr_image_side:
+                budget.reads.add(into, len(into), warnings, "image", payload, name, ctype)
+            # else a logo, not a scan (only the image's header was read)
+        elif ctype.startswith("text/"):
+            attachment = Attachment(name, ctype, decode_text(part), "plain")
     except QuarantineError:
         raise
     except (OSError, ValueError, zipfile.BadZipFile, UnidentifiedImageError, Image.DecompressionBombError,
@@ -94,36 +99,81 @@ def read_attachment(part, name: str, ctype: str, budget: Budget, warnings: list[
         warnings.append(f"attachment {name!r} could not be read: {type(exc).__name__}")
     except Exception as exc:  # noqa: BLE001 - third-party readers raise their own types; a bad file is a warning
         warnings.append(f"attachment {name!r} could not be read: {type(exc).__name__}")
-    return Attachment(name, ctype, "", "none")
+    into.append(attachment)
 
 
-def _in_worker(op: str, payload: bytes, name: str, ctype: str, budget: Budget, warnings: list[str]) -> Attachment:
-    limits = budget.limits
-    if budget.seconds <= 0:
-        budget.skipped.append(name)
-        return Attachment(name, ctype, "", "none")
-    job = sandbox.Job(op=op, name=name, max_pages=limits.max_pdf_pages, ocr=limits.ocr,
-                      ocr_pages=max(0, budget.ocr_pages), max_pixels=limits.max_ocr_pixels,
-                      ocr_seconds=max(0.0, min(budget.ocr_seconds, budget.seconds - 0.5)),
-                      min_side=limits.min_ocr_image_side)
-    started = time.monotonic()
-    try:
-        reply = sandbox.read(job, payload, budget.seconds, limits.reader_memory_mb << 20)
-    except sandbox.WorkerLost as lost:
-        if lost.args[0] == "time":
-            warnings.append(f"attachment {name!r} was not read: reading it took longer than the "
-                            f"{limits.max_read_seconds:g} s budget of this message")
-        else:
-            warnings.append(f"attachment {name!r} was not read: the reader stopped (over its memory limit of "
-                            f"{limits.reader_memory_mb} MB, or the file crashed it)")
-        return Attachment(name, ctype, "", "none")
-    finally:
-        budget.seconds -= time.monotonic() - started
-    budget.ocr_pages -= int(reply["ocr_pages"])
-    budget.ocr_seconds -= float(reply["ocr_seconds"])
-    warnings.extend(str(w) for w in reply["warnings"])
-    budget.not_ocrd.extend(str(w) for w in reply["not_ocrd"])
-    return Attachment(name, ctype, str(reply["text"]), str(reply["method"]))
+class Reads:
+    """One message's PDFs and scans, read in a worker one at a time (so the budgets hold exactly, and a
+    message never holds two workers), the first sent at once: the worker reads it while the rest of the
+    message is parsed. Forwarded messages share their outer message's Reads."""
+
+    def __init__(self, budget: Budget):
+        self.budget = budget
+        self.queue: list[tuple] = []  # (into, slot, warnings, op, payload, name, ctype)
+        self.current: tuple | None = None  # (into, slot, warnings, name, ctype, ticket, started)
+
+    def add(self, into: list, slot: int, warnings: list[str], op: str, payload: bytes, name: str,
+            ctype: str) -> None:
+        self.queue.append((into, slot, warnings, op, payload, name, ctype))
+        if self.current is None:
+            self._start_next()
+
+    def finish(self) -> None:
+        """Wait for every read still going or queued, and put each attachment in its place."""
+        while self.current is not None:
+            self._collect()
+            self._start_next()
+
+    def cancel(self) -> None:
+        self.queue.clear()
+        if self.current is not None:
+            self.current[5].cancel()
+            self.current = None
+
+    def _start_next(self) -> None:
+        budget, limits = self.budget, self.budget.limits
+        while self.queue and self.current is None:
+            into, slot, warnings, op, payload, name, ctype = self.queue.pop(0)
+            if budget.seconds <= 0:
+                budget.skipped.append(name)
+                continue
+            job = sandbox.Job(op=op, name=name, max_pages=limits.max_pdf_pages, ocr=limits.ocr,
+                              ocr_pages=max(0, budget.ocr_pages), max_pixels=limits.max_ocr_pixels,
+                              ocr_seconds=max(0.0, min(budget.ocr_seconds, budget.seconds - 0.5)),
+                              min_side=limits.min_ocr_image_side)
+            started = time.monotonic()
+            try:
+                ticket = sandbox.submit(job, payload, limits.reader_memory_mb << 20)
+            except sandbox.WorkerLost:
+                warnings.append(_lost(name, "died", limits))
+                budget.seconds -= time.monotonic() - started
+                continue
+            self.current = (into, slot, warnings, name, ctype, ticket, started)
+
+    def _collect(self) -> None:
+        into, slot, warnings, name, ctype, ticket, started = self.current
+        self.current = None
+        budget = self.budget
+        try:
+            reply = ticket.result(budget.seconds - (time.monotonic() - started))
+        except sandbox.WorkerLost as lost:
+            warnings.append(_lost(name, lost.args[0], budget.limits))
+            return
+        finally:
+            budget.seconds -= time.monotonic() - started
+        budget.ocr_pages -= int(reply["ocr_pages"])
+        budget.ocr_seconds -= float(reply["ocr_seconds"])
+        warnings.extend(str(w) for w in reply["warnings"])
+        budget.not_ocrd.extend(str(w) for w in reply["not_ocrd"])
+        into[slot] = Attachment(name, ctype, str(reply["text"]), str(reply["method"]))
+
+
+def _lost(name: str, why: str, limits: Limits) -> str:
+    if why == "time":
+        return (f"attachment {name!r} was not read: reading it took longer than the {limits.max_read_seconds:g} s "
+                "budget of this message")
+    return (f"attachment {name!r} was not read: the reader stopped (over its memory limit of "
+            f"{limits.reader_memory_mb} MB, or the file crashed it)")
 
 
 def decode_text(part) -> str:

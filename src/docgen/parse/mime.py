@@ -75,29 +75,35 @@ def _parse(msg: email.message.Message, limits: Limits, budget: Budget, depth: in
     attachments: list[Attachment] = []
     forwarded: list[Message] = []
     warnings: list[str] = []
-    for part in _leaf_parts(msg):
-        ctype = part.get_content_type()
-        filename = part.get_filename()
-        if filename is not None:
-            _check_filename(filename)
-        if ctype == "message/rfc822":
-            if depth + 1 > limits.max_depth:
-                raise QuarantineError(f"forwarded messages nested deeper than {limits.max_depth}")
-            inner = part.get_payload()[0] if part.is_multipart() else None
-            if inner is not None:
-                forwarded.append(_parse(inner, limits, budget, depth + 1))
-            continue
-        disposition = part.get_content_disposition()
-        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
-            (plain if ctype == "text/plain" else html).append(decode_text(part))
-            continue
-        attachments.append(read_attachment(part, filename or "", ctype, budget, warnings))
-
-    text = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(html_to_text(h, warnings) for h in html)
-    split = split_history(text.replace("\r\n", "\n"), subject)
-    if split.forwarded:
-        forwarded.append(_inline_forward(split.forwarded))
-    name, address = _parse_from(msg.get("from"))
+    try:
+        for part in _leaf_parts(msg):
+            ctype = part.get_content_type()
+            filename = part.get_filename()
+            if filename is not None:
+                _check_filename(filename)
+            if ctype == "message/rfc822":
+                if depth + 1 > limits.max_depth:
+                    raise QuarantineError(f"forwarded messages nested deeper than {limits.max_depth}")
+                inner = part.get_payload()[0] if part.is_multipart() else None
+                if inner is not None:
+                    forwarded.append(_parse(inner, limits, budget, depth + 1))
+                continue
+            disposition = part.get_content_disposition()
+            if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+                (plain if ctype == "text/plain" else html).append(decode_text(part))
+                continue
+            read_attachment(part, filename or "", ctype, budget, warnings, attachments)
+        # PDFs and scans are being read in a worker meanwhile
+        text = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(html_to_text(h, warnings) for h in html)
+        split = split_history(text.replace("\r\n", "\n"), subject)
+        if split.forwarded:
+            forwarded.append(_inline_forward(split.forwarded))
+        name, address = _parse_from(msg.get("from"))
+        headers = tuple((k, _decode_header(v)) for k, v in msg.items())
+        budget.reads.finish()
+    except BaseException:
+        budget.reads.cancel()
+        raise
     return Message(
         message_id=_header(msg, "message-id").strip(),
         sender=address.lower(),
@@ -108,7 +114,7 @@ def _parse(msg: email.message.Message, limits: Limits, budget: Budget, depth: in
         quoted=split.quoted,
         attachments=tuple(attachments),
         forwarded=tuple(forwarded),
-        headers=tuple((k, _decode_header(v)) for k, v in msg.items()),
+        headers=headers,
         warnings=tuple(warnings),
     )
 

@@ -58,7 +58,7 @@ def pdf_text(data: bytes, name: str, max_pages: int, budget: OcrBudget) -> Readi
                 textpage = page.get_textpage()
                 text = textpage.get_text_bounded()
                 textpage.close()
-                if len(text.strip()) < MIN_TEXT_CHARS and budget.enabled:
+                if len(text.strip()) < MIN_TEXT_CHARS and budget.enabled and _has_image(page):
                     text = _ocr_page(page, index, name, budget, reading) or text
                 texts.append(text)
             finally:
@@ -67,6 +67,13 @@ def pdf_text(data: bytes, name: str, max_pages: int, budget: OcrBudget) -> Readi
         return reading
     finally:
         pdf.close()
+
+
+def _has_image(page) -> bool:
+    """Only a page with an image on it can be a scan; a blank or vector-only page needs no OCR."""
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])), None) is not None
 
 
 def _ocr_page(page, index: int, name: str, budget: OcrBudget, reading: Reading) -> str:

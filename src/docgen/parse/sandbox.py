@@ -19,17 +19,45 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 _SRC = str(Path(__file__).resolve().parents[2])
 _BOOT = "import sys; sys.path.insert(0, sys.argv.pop(1)); from docgen.parse.worker import main; main()"
 MAX_REPLY = 16_000_000  # bytes; a reply longer than this is not believed
-JOBS_PER_WORKER = 500  # then a fresh one: pdfium's heap does not grow without end
+JOBS_PER_WORKER = 2000  # then a fresh one: pdfium's heap does not grow without end
+
+
+def send_frame(sock: socket.socket, *parts: bytes) -> None:
+    """A frame is its length (8 bytes) and its bytes. Plain socket calls: multiprocessing's Connection
+    builds a selector for every poll, which cost more than a small PDF's text."""
+    sock.sendall(b"".join([sum(map(len, parts)).to_bytes(8, "big"), *parts]))
+
+
+def recv_frame(sock: socket.socket, limit: int) -> bytes:
+    size = int.from_bytes(_recv_exact(sock, 8), "big")
+    if size > limit:
+        raise ValueError(f"a frame of {size} bytes is more than {limit}")
+    return _recv_exact(sock, size)
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    buf = bytearray(size)
+    view, got = memoryview(buf), 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise EOFError("the other side closed the connection")
+        got += n
+    return bytes(buf)
 
 
 class WorkerLost(Exception):
     """The worker ran out of time or memory (or crashed) and was killed."""
+
+
+class ReaderBroken(RuntimeError):
+    """A worker exited with an error of its own (it could not start): a fault of the installation,
+    not of the attachment."""
 
 
 @dataclass(frozen=True)
@@ -56,43 +84,91 @@ class Worker:
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"}, close_fds=True)
         finally:
             child.close()
-        self.conn = Connection(parent.detach())
+        self.sock = parent
         self.jobs = 0
+        self.dead = False
 
-    def run(self, job: Job, data: bytes, seconds: float) -> dict:
-        """Send one job; the reply within `seconds`, or WorkerLost (and this worker is dead)."""
+    def send(self, job: Job, data: bytes) -> None:
+        """One frame: the JSON header and the attachment's bytes."""
+        header = json.dumps(job.__dict__).encode("utf-8")
         try:
-            self.conn.send_bytes(json.dumps(job.__dict__).encode("utf-8"))
-            self.conn.send_bytes(data)
-            if not self.conn.poll(max(0.0, seconds)):
-                self.kill()
-                raise WorkerLost("time")
-            reply = json.loads(self.conn.recv_bytes(MAX_REPLY))
+            self.sock.settimeout(10)
+            send_frame(self.sock, len(header).to_bytes(4, "big") + header, data)
+        except OSError as exc:  # it died while it was idle
+            self.kill()
+            raise WorkerLost("died") from exc
+
+    def receive(self, seconds: float) -> dict:
+        """The reply within `seconds`, or WorkerLost (and this worker is dead)."""
+        try:
+            self.sock.settimeout(max(0.001, seconds))
+            reply = json.loads(recv_frame(self.sock, MAX_REPLY))
+        except TimeoutError as exc:
+            self.kill()
+            raise WorkerLost("time") from exc
         except (EOFError, OSError, ValueError) as exc:  # it died: over its memory limit, or crashed
             self.kill()
+            if self.proc.returncode and self.proc.returncode > 0:  # an exit of its own, not a signal
+                raise ReaderBroken(f"the PDF reader exited with {self.proc.returncode}: check the "
+                                   "installation (pypdfium2, pillow)") from exc
             raise WorkerLost("died") from exc
         self.jobs += 1
         return reply
 
     def kill(self) -> None:
+        """Kill the worker and its tesseract (its process group); once."""
+        if self.dead:
+            return
+        self.dead = True
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.conn.close()
+        self.sock.close()
         self.proc.wait()
 
     def close(self) -> None:
         """Ask politely (the worker exits when its socket closes), then make sure."""
-        self.conn.close()
+        if self.dead:
+            return
+        self.sock.close()
         try:
             self.proc.wait(timeout=2)
+            self.dead = True
         except subprocess.TimeoutExpired:
             self.kill()
 
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None and not self.conn.closed
+        return not self.dead and self.proc.poll() is None
+
+
+class Ticket:
+    """A job a worker is reading; result() collects the reply (or WorkerLost) and frees the worker."""
+
+    def __init__(self, pool: Pool, worker: Worker):
+        self.pool, self.worker = pool, worker
+
+    def result(self, seconds: float) -> dict:
+        worker, self.worker = self.worker, None
+        try:
+            reply = worker.receive(seconds)
+        except BaseException:
+            worker.kill()
+            self.pool._release(None)
+            raise
+        if worker.jobs >= JOBS_PER_WORKER:
+            worker.close()
+            worker = None
+        self.pool._release(worker)
+        return reply
+
+    def cancel(self) -> None:
+        """The reply is no longer wanted (the message failed meanwhile): the worker goes."""
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+            self.pool._release(None)
 
 
 class Pool:
@@ -103,22 +179,16 @@ class Pool:
         self.lock = threading.Condition()
         self.pid = os.getpid()
 
-    def run(self, job: Job, data: bytes, seconds: float, memory_bytes: int) -> dict:
+    def submit(self, job: Job, data: bytes, memory_bytes: int) -> Ticket:
+        """Send a job to a free worker and return at once; the caller goes on and collects the reply."""
         worker = self._acquire(memory_bytes)
         try:
-            reply = worker.run(job, data, seconds)
-        except WorkerLost:
-            self._release(None)
-            raise
+            worker.send(job, data)
         except BaseException:
             worker.kill()
             self._release(None)
             raise
-        if worker.jobs >= JOBS_PER_WORKER:
-            worker.close()
-            worker = None
-        self._release(worker)
-        return reply
+        return Ticket(self, worker)
 
     def _acquire(self, memory_bytes: int) -> Worker:
         with self.lock:
@@ -165,6 +235,11 @@ POOL = Pool(size=int(os.environ.get("DOCGEN_READERS", "2")))
 atexit.register(POOL.close)
 
 
+def submit(job: Job, data: bytes, memory_bytes: int) -> Ticket:
+    """Start reading one attachment in a worker; Ticket.result() gives the reply, or WorkerLost when
+    it was over the time or memory limit."""
+    return POOL.submit(job, data, memory_bytes)
+
+
 def read(job: Job, data: bytes, seconds: float, memory_bytes: int) -> dict:
-    """Read one attachment in a worker; WorkerLost when it was over the time or memory limit."""
-    return POOL.run(job, data, seconds, memory_bytes)
+    return submit(job, data, memory_bytes).result(seconds)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from docgen.errors import RegisterError
 from docgen.model import RawMessage
 from docgen.register.store import Store
 from docgen.sources.config import MailboxConfig, is_loopback
@@ -119,9 +120,9 @@ class Mailbox:
             outcome = self.handle(RawMessage(source=self.config.name, key=f"{self.uidvalidity}:{uid}",
                                              name=f"uid-{uid}", data=data))
             return outcome.disposition
-        except NETWORK_ERRORS:
-            raise
-        except Exception as exc:  # a bug or a database hiccup must not stop the mailbox
+        except (*NETWORK_ERRORS, RegisterError):
+            raise  # the message stays unmoved and unmarked; run_mailbox waits and tries again
+        except Exception as exc:  # a bug must not stop the mailbox
             self.failures[uid] = self.failures.get(uid, 0) + 1
             log.error("mailbox %s uid %d outcome=error reason=%s attempt=%d", self.config.name, uid,
                       type(exc).__name__, self.failures[uid], exc_info=True)
@@ -171,9 +172,13 @@ def run_mailbox(config: MailboxConfig, store: Store, handle, stop: threading.Eve
             while not stop.is_set():
                 mailbox.sync()
                 mailbox.wait(stop)
-        except NETWORK_ERRORS + (ConnectionError,) as exc:
-            store.set_source_status(config.name, "reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
-            log.warning("mailbox %s: %s; reconnecting in %.0f s", config.name, type(exc).__name__, backoff)
+        except NETWORK_ERRORS + (ConnectionError, RegisterError) as exc:
+            try:
+                store.set_source_status(config.name, "reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
+            except RegisterError:
+                pass  # the register itself is what failed; the log says so
+            log.warning("mailbox %s: %s; trying again in %.0f s", config.name,
+                        str(exc) if isinstance(exc, RegisterError) else type(exc).__name__, backoff)
             mailbox.close()
             stop.wait(backoff)
             backoff = min(max_backoff, backoff * 2)
