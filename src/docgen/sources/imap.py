@@ -177,8 +177,10 @@ def run_mailbox(config: MailboxConfig, store: Store, handle, stop: threading.Eve
                 store.set_source_status(config.name, "reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
             except RegisterError:
                 pass  # the register itself is what failed; the log says so
-            log.warning("mailbox %s: %s; trying again in %.0f s", config.name,
-                        str(exc) if isinstance(exc, RegisterError) else type(exc).__name__, backoff)
+            if isinstance(exc, RegisterError):
+                log.error("mailbox %s: %s; the mail stays, trying again in %.0f s", config.name, exc, backoff)
+            else:
+                log.warning("mailbox %s: %s; reconnecting in %.0f s", config.name, type(exc).__name__, backoff)
             mailbox.close()
             stop.wait(backoff)
             backoff = min(max_backoff, backoff * 2)
