@@ -71,8 +71,10 @@ def measured(fn, items, repeat: int) -> tuple[float, float]:
 
 def _cpu(since: dict | None = None) -> tuple[float, dict]:
     """CPU seconds of this process plus those its reader workers used since `since` (per pid)."""
-    from docgen.parse import sandbox
-
+    try:
+        from docgen.parse import sandbox
+    except ImportError:  # an older docgen, which read PDFs in-process
+        return time.process_time(), {}
     workers = {}
     for worker in list(sandbox.POOL.idle):
         try:

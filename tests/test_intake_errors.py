@@ -145,6 +145,18 @@ def test_a_read_only_data_directory_is_a_one_line_error(tmp_path):
     assert (inbox / SEPOT).exists()
 
 
+def test_a_postgresql_register_that_cannot_be_reached_is_a_one_line_error(tmp_path):
+    with socket.socket() as closed:  # a free port: nothing listens there
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env = {**os.environ, "DOCGEN_DATABASE_URL": f"postgresql://docgen:geheim@127.0.0.1:{port}/docgen"}
+    proc = subprocess.run([*DOCGEN, "status", "--data", str(tmp_path / "var")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith(f"docgen: the register 127.0.0.1:{port}/docgen cannot be used") and "geheim" not in line
+
+
 def test_cleartext_imap_to_another_host_needs_insecure(tmp_path):
     proc = run_docgen("watch", "--source", "imap://b83@192.0.2.10:143/INBOX", "--data", str(tmp_path / "var"),
                       check=False, timeout=60)

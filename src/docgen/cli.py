@@ -136,9 +136,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _one_line(text: str) -> str:
-    from docgen.logs import escape
-
-    return escape(str(text))
+    return logs.escape(str(text))
 
 
 def _today(args) -> dt.date:

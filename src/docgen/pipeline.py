@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
-from docgen.classify.patterns import PatternTimeout
 from docgen.config import Settings
 from docgen.errors import DocgenError, QuarantineError, RegisterError
 from docgen.letters.arguments import detect, load_library
@@ -99,7 +98,8 @@ class Pipeline:
             raise
         except Exception as exc:  # a crash in a stage is a bad message, not a stopped watcher
             log.error("message %s %s failed: %s", raw.key, stage, type(exc).__name__, exc_info=True)
-            detail = f": {exc}"[:240] if isinstance(exc, DocgenError | PatternTimeout) else ""
+            ours = type(exc).__module__.startswith("docgen.")  # our own errors say no message content
+            detail = f": {exc}"[:240] if ours else ""
             return self._quarantine(raw, digest, f"{stage} failed ({type(exc).__name__}){detail}", error=True)
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
