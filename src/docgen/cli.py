@@ -12,6 +12,7 @@ import signal
 import sys
 from pathlib import Path
 
+from docgen import logs
 from docgen.classify import classify, load_rules
 from docgen.clock import Clock
 from docgen.config import Settings
@@ -19,6 +20,7 @@ from docgen.dates import dutch_date, parse_day
 from docgen.drafter import Drafter
 from docgen.errors import DocgenError, QuarantineError
 from docgen.parse import parse_message
+from docgen.parse.unread import flag_unread
 from docgen.pipeline import Pipeline
 from docgen.register.drafts import Drafts
 from docgen.register.policy import load_policy
@@ -48,14 +50,21 @@ def _eml_files(paths: list[str]) -> list[Path]:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    """One JSON line per file; a file that cannot be handled gets an error row and the run goes on."""
     settings = Settings.from_env(args.data)
     rules = load_rules(settings.rules)
     for path in _eml_files(args.paths):
         try:
-            result = classify(parse_message(path.read_bytes()), rules, explain=args.explain)
+            msg = parse_message(path.read_bytes())
+            result = flag_unread(classify(msg, rules, explain=args.explain), msg)
         except QuarantineError as exc:
             record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True,
                       "quarantine": exc.reason, "fields": {}, "reasons": [f"quarantined: {exc.reason}"]}
+        except Exception as exc:  # one file's failure never stops the run (RecursionError, a timeout, ...)
+            log.error("classify failed for %s: %s", path.name, type(exc).__name__, exc_info=True)
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True, "error": error,
+                      "fields": {}, "reasons": [f"error: {error}"]}
         else:
             record = {"file": path.name, "type": result.type, "v_nummers": list(result.v_nummers),
                       "triage": result.triage, "fields": result.fields,
@@ -64,7 +73,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
                 _explain(path, result)
                 continue
         if args.explain:
-            print(f"{path.name}: quarantined — {record['quarantine']}")
+            print(f"{path.name}: quarantined — {record['quarantine']}" if "quarantine" in record
+                  else f"{path.name}: error — {record['error']}")
         else:
             print(json.dumps(record, ensure_ascii=False))
     return 0
@@ -89,10 +99,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Process what is in the inbox folder now, then exit."""
     settings = Settings.from_env(args.data)
     pipeline = Pipeline(settings, clock=_clock(args))
-    source = FolderSource(Path(args.inbox), move=not args.keep, settle_seconds=0.0)
+    source = FolderSource(Path(args.inbox), move=not args.keep)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
-    handled = drain(pipeline, source, draft=False, reassess=False)  # read everything first: letters see the whole case
+    # Read everything first (letters see the whole case), then draft.
+    handled = drain(pipeline, source, draft=False, once=True, reassess=False)
     drafted = pipeline.draft_due()
     log.info("done: %d message(s) handled from %s, drafted=%d", handled, source.folder, len(drafted))
     return 0
@@ -104,7 +115,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     if args.config:
         sources = from_file(Path(args.config))
     else:
-        sources = from_urls(args.source or [args.inbox])
+        sources = from_urls(args.source or [args.inbox], insecure=args.insecure)
     watcher = Watcher(settings, sources, poll_seconds=args.poll, clock=_clock(args))
 
     def _stop(signum, frame):
@@ -119,16 +130,22 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Each source's state, and what waits for a human or a draft."""
+    """Each source's state and errors, and what waits for a human or a draft."""
     with Store(Settings.from_env(args.data).database_url) as store:
         rows = store.source_status()
         print(f"{'source':<48} {'state':<13} {'last message':<26} {'backlog':>7} {'errors':>6}  last error")
         for r in rows:
             print(f"{r['name'][:48]:<48} {r['state']:<13} {(r['last_message_at'] or '-')[:25]:<26} "
-                  f"{r['backlog']:>7} {r['errors']:>6}  {r['last_error']}")
+                  f"{r['backlog']:>7} {r['errors']:>6}  {_one_line(r['last_error'] or '')}")
         triage = len(store.messages("triage"))
-        quarantined = len(store.messages("quarantined"))
-        print(f"\ntriage: {triage} message(s) waiting for a monitor; quarantine: {quarantined}")
+        quarantined = store.messages("quarantined")
+        print(f"\ntriage: {triage} message(s) waiting for a monitor; quarantine: {len(quarantined)}")
+        if quarantined:
+            print("latest in quarantine:")
+        for row in quarantined[-10:]:
+            reasons = json.loads(row["triage_reasons"] or "[]")
+            print(f"  {(row['processed_at'] or '')[:19]}  {row['source']}  {_one_line(row['name'] or '')}  — "
+                  f"{_one_line('; '.join(reasons))[:200]}")
     return 0
 
 
@@ -155,6 +172,10 @@ def _register(args) -> tuple[Settings, Store]:
     if not settings.database_url.startswith("postgres") and not Path(settings.database).exists():
         raise DocgenError(f"no register in {settings.data} (run `docgen run` or `docgen watch` first, or give --data)")
     return settings, Store(settings.database_url)
+
+
+def _one_line(text: str) -> str:
+    return logs.escape(str(text))
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
@@ -442,6 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--poll", type=float, default=2.0, help="seconds between polls (network shares send no events)")
     p.add_argument("--today", help="decide as of this day (YYYY-MM-DD or D-M-YYYY): replays and tests")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow imap:// (no TLS: the password travels in clear) to a host that is not loopback")
     p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("templates", help="check all letter templates, or preview one with example data")
@@ -518,22 +541,23 @@ def _private(data: Path) -> None:
     except OSError:
         return
     if data.is_dir() and mode & 0o077 and data.stat().st_uid == os.getuid():
-        data.chmod(0o700)
+        try:
+            data.chmod(0o700)
+        except OSError:  # a read-only data directory: the register says so in one line when it is opened
+            return
         log.warning("data directory %s was readable by others; now 0700", data)
 
 
 def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # registers, drafts and quarantine hold personal data: nothing for group or others
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    for noisy in ("weasyprint", "fontTools", "PIL"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.setup()  # every log line escaped in one place (file names and Message-IDs come from outside)
     if hasattr(args, "data"):
         _private(Settings.from_env(args.data).data)
     try:
         return args.func(args)
     except DocgenError as exc:
-        print(f"docgen: {exc}", file=sys.stderr)
+        print(f"docgen: {logs.escape(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

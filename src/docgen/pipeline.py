@@ -15,11 +15,12 @@ from docgen.classify import RuleSet, classify, load_rules
 from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.drafter import Drafted, Drafter
-from docgen.errors import QuarantineError
+from docgen.errors import QuarantineError, RegisterError
 from docgen.letters.arguments import detect, load_library
 from docgen.model import Message, RawMessage
 from docgen.outbox import write_atomic
-from docgen.parse import Limits, parse_message
+from docgen.parse import Incomplete, Limits, parse_message
+from docgen.parse.unread import flag_unread
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
@@ -54,31 +55,55 @@ class Pipeline:
         self.drafter = Drafter(settings, self.store, clock)
         self._library = None
 
-    def process(self, raw: RawMessage, draft: bool = True, reassess: bool = True) -> Outcome:
+    def process(self, raw: RawMessage, draft: bool = True, reassess: bool = True, *, refused: str = "",
+                retry: bool = False) -> Outcome:
         """Handle one message. With draft=False the caller drafts later (the drafter process); with
-        reassess=False its cases are only marked, for a caller that reads a whole backlog first."""
+        reassess=False its cases are only marked, for a caller that reads a whole backlog first.
+
+        Whatever goes wrong while parsing, classifying or recording a message, it is recorded in
+        quarantine with the reason (the traceback goes to the log) and counted as an error of its
+        source: no message is retried for ever. Only a register that cannot be written raises
+        (RegisterError): then the message stays where it is, for later.
+        `refused`: the source would not read the message (a link, a file over the size limit) and
+        passes a reference to it as `raw.data`; it is quarantined with that reason, not copied.
+        `retry`: a message that ends early raises Incomplete instead, so that the source can look
+        again later (a file still being written); without it, it is quarantined at once.
+        """
         digest = sha256(raw.data)
         known = self.store.known(digest)
         if known:
             return self._log(Outcome(raw.key, "duplicate", recorded=known))
+        if refused:
+            return self._quarantine(raw, digest, refused, copy=False)
+        stage = "parse"
         try:
             msg = parse_message(raw.data, self.limits)
+            stage = "classify"
+            result = flag_unread(self._enrich(classify(msg, self.rules), msg), msg)
+            stage = "record"
+            # The message as received, for the monitor's message page (its text, its attachments); the
+            # register refers to it by its SHA-256. Written before the record: a recorded message has it.
+            write_atomic(self.settings.messages / f"{digest}.eml", raw.data)
+            with self.store.db.transaction():  # the message, its events and its cases' letters: one commit
+                recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
+                                             message_id=msg.message_id, received=msg.date, result=result,
+                                             arrived=arrival(raw, msg, self.clock), sender=msg.sender,
+                                             sender_name=msg.sender_name, subject=msg.subject)
+                if not recorded.duplicate and reassess:
+                    self.drafter.reassess_marked(self.store.marked_by(recorded.message_row, result.v_nummers))
+        except Incomplete as exc:
+            if retry:
+                raise
+            return self._quarantine(raw, digest, exc.reason)
         except QuarantineError as exc:
             return self._quarantine(raw, digest, exc.reason)
-        except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
-            log.error("parse crashed message=%s", raw.key, exc_info=True)
-            return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
-        result = self._enrich(classify(msg, self.rules), msg)
-        # The message as received, for the monitor's message page (its text, its attachments); the register
-        # refers to it by its SHA-256. Written before the record, so a recorded message always has it.
-        write_atomic(self.settings.messages / f"{digest}.eml", raw.data)
-        with self.store.db.transaction():  # the message, its events and its cases' letters: one commit
-            recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
-                                         message_id=msg.message_id, received=msg.date, result=result,
-                                         arrived=arrival(raw, msg, self.clock), sender=msg.sender,
-                                         sender_name=msg.sender_name, subject=msg.subject)
-            if not recorded.duplicate and reassess:
-                self.drafter.reassess_marked(self.store.marked_by(recorded.message_row, result.v_nummers))
+        except RegisterError:
+            raise
+        except Exception as exc:  # a crash in a stage is a bad message, not a stopped watcher
+            log.error("message %s %s failed: %s", raw.key, stage, type(exc).__name__, exc_info=True)
+            ours = type(exc).__module__.startswith("docgen.")  # our own errors say no message content
+            detail = f": {exc}"[:240] if ours else ""
+            return self._quarantine(raw, digest, f"{stage} failed ({type(exc).__name__}){detail}", error=True)
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
                                      recorded=self.store.known(digest) or "classified"))
@@ -119,12 +144,24 @@ class Pipeline:
         """Reassess every case that changed and draft what it needs (the drafter's one pass)."""
         return self.drafter.work()
 
-    def _quarantine(self, raw: RawMessage, digest: str, reason: str) -> Outcome:
+    def _quarantine(self, raw: RawMessage, digest: str, reason: str, *, copy: bool = True,
+                    error: bool = False) -> Outcome:
+        """Record the message in quarantine. A copy is kept in the data directory, except of a message
+        over the size limit or one the source refused: for those the reason names where it is."""
         folder = self.settings.quarantine
-        write_atomic(folder / f"{digest}.eml", raw.data)
-        write_atomic(folder / f"{digest}.reason.txt", f"{raw.source} {raw.key}\n{reason}\n".encode())
+        copy = copy and len(raw.data) <= self.limits.max_message_bytes
+        try:
+            if copy:
+                write_atomic(folder / f"{digest}.eml", raw.data)
+            where = "" if copy else "kept at its source, not copied\n"
+            write_atomic(folder / f"{digest}.reason.txt", f"{raw.source} {raw.key}\n{where}{reason}\n".encode())
+        except OSError as exc:
+            raise RegisterError(f"cannot write to the quarantine folder {folder}: {exc.strerror or exc}") from exc
         self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name, message_id="",
-                          received=None, result=None, quarantine=reason)
+                          received=None, result=None, quarantine=reason, arrived=raw.arrived or self.clock.now())
+        if error:
+            states = {r["name"]: r["state"] for r in self.store.source_status()}
+            self.store.set_source_status(raw.source, states.get(raw.source, "idle"), error=f"{raw.key}: {reason}")
         return self._log(Outcome(raw.key, "quarantined", reason=reason))
 
     @staticmethod

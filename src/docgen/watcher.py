@@ -17,34 +17,142 @@ from pathlib import Path
 from docgen.classify import RuleSet, load_rules
 from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
+from docgen.errors import RegisterError
+from docgen.model import RawMessage
+from docgen.parse import Incomplete
 from docgen.pipeline import Pipeline
 from docgen.sources.config import Sources
-from docgen.sources.folder import FolderSource
+from docgen.sources.folder import FolderSource, Refused
 
 log = logging.getLogger("docgen")
 RESCAN_SECONDS = 60.0  # letters that time made due (a term has ended)
 POLL_SECONDS = 1.0     # marks from elsewhere (a triage decision on the web page) are drafted within this
+SETTLE_WAIT_SECONDS = 30.0  # docgen run waits this long at most for files still being written
 
 
-def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None, reassess: bool = True) -> int:
-    """Process every complete file waiting in the folder; return how many were handled."""
+def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None,
+          once: bool = False, reassess: bool = True) -> int:
+    """Process every complete file waiting in the folder; return how many were handled.
+
+    A file still being written is left until it has settled; a message that ends early is looked at
+    again later, and quarantined when it still does after `source.incomplete_seconds`; a file that
+    keeps failing is quarantined after `source.max_attempts`. A register that cannot be written
+    (RegisterError) leaves every file where it is: `once` (docgen run) waits for young files and
+    raises it, so the command fails; otherwise (watch) the next pass tries again. `reassess=False`
+    only marks the cases a message touches (a run reads its whole backlog before drafting).
+    """
     handled = 0
-    for path in source.pending():
-        if not source.stable(path):
-            source.wakeup.set()  # look again soon
-            continue
+    give_up = time.monotonic() + SETTLE_WAIT_SECONDS
+    while True:
+        young: list[float] = []
+        for path in source.pending():
+            wait = source.ready_in(path)
+            if wait is None:
+                continue
+            if wait > 0:
+                young.append(wait)
+                continue
+            try:
+                done = _drain_one(pipeline, source, path, draft, attempts=source.max_attempts if once else 1,
+                                  reassess=reassess)
+            except RegisterError as exc:
+                if once:  # the command fails with the reason; the file stays
+                    raise
+                log.error("register unavailable, %s stays in %s for later: %s", path.name, source.folder, exc)
+                return handled
+            if done:
+                handled += 1
+                if on_message:
+                    on_message()
+        if not young:
+            return handled
+        if not once:
+            source.wake_after(min(young))
+            return handled
+        if time.monotonic() + min(young) > give_up:
+            log.warning("%d file(s) in %s are still being written; left for the next run", len(young), source.folder)
+            return handled
+        time.sleep(min(young))
+
+
+def _drain_one(pipeline: Pipeline, source: FolderSource, path: Path, draft: bool, attempts: int,
+               reassess: bool = True) -> bool:
+    """One file: True when it was handled and moved, False when it stays for later."""
+    for _ in range(attempts):
         try:
-            outcome = pipeline.process(source.read(path), draft=draft, reassess=reassess)
+            opened = source.open(path)
+            if isinstance(opened, Refused):
+                outcome = pipeline.process(RawMessage(source.name, path.name, path.name, opened.reference),
+                                           draft=draft, reassess=reassess, refused=opened.reason)
+                source.done(path, outcome.disposition, outcome.reason or opened.reason)
+                return True
+            retry = _may_still_grow(source, path)
+            if retry is None:
+                return False  # cut short, unchanged since we last looked: not yet worth parsing again
+            outcome = pipeline.process(opened, draft=draft, reassess=reassess, retry=retry)
+            source.done(path, outcome.disposition, outcome.reason)
+            return True
         except FileNotFoundError:
-            continue  # taken by another watcher
-        except Exception as exc:  # never let one message stop the watcher; it stays for a retry
+            return False  # taken by another watcher
+        except Incomplete as exc:
+            identity, first_seen, _ = source.incomplete[path.name]
+            source.incomplete[path.name] = (identity, first_seen, True)
+            log.info("message %s outcome=incomplete reason=%s; looked at again later", path.name, exc.reason)
+            return False
+        except RegisterError:
+            raise
+        except Exception as exc:  # never let one message stop the watcher; it is retried, then quarantined
             log.error("message %s outcome=error reason=%s", path.name, type(exc).__name__, exc_info=True)
-            continue
-        source.done(path, outcome.disposition, outcome.reason)
-        if on_message:
-            on_message()
-        handled += 1
-    return handled
+            if _failed(pipeline, source, path, exc):
+                return True
+    return False
+
+
+def _may_still_grow(source: FolderSource, path: Path) -> bool | None:
+    """May a cut-off message still be completed by its writer? True: parse it, and if it is cut off,
+    leave it for later. False: it has been cut off for too long, quarantine it. None: it was cut off
+    when we last looked and has not changed since: do not parse it again yet."""
+    st = path.lstat()
+    identity = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    age = time.time() - st.st_mtime
+    seen = source.incomplete.get(path.name)
+    if seen is None or seen[0] != identity:
+        source.incomplete[path.name] = (identity, time.monotonic(), False)
+        return age < source.incomplete_seconds
+    if max(age, time.monotonic() - seen[1]) >= source.incomplete_seconds:
+        return False
+    return None if seen[2] else True
+
+
+def _failed(pipeline: Pipeline, source: FolderSource, path: Path, exc: Exception) -> bool:
+    """Count a failure; after the last attempt the file goes to quarantine with the reason."""
+    try:
+        st = path.lstat()
+        key = (path.name, st.st_ino, st.st_size, st.st_mtime_ns)  # a new file of the same name starts afresh
+    except FileNotFoundError:
+        return True
+    attempts = source.failures[key] = source.failures.get(key, 0) + 1
+    reason = f"failed {attempts} time(s): {type(exc).__name__}: {exc}"[:300]
+    note_error(pipeline.store, source.name, f"{path.name}: {reason}")
+    if attempts < source.max_attempts:
+        return False
+    try:
+        reference = f"failed {source.folder}/{path.name} {time.time_ns()}".encode()
+        pipeline.process(RawMessage(source.name, path.name, path.name, reference), refused=reason)
+    except Exception:  # the move below matters more than the record
+        log.error("message %s could not be recorded in quarantine", path.name, exc_info=True)
+    try:
+        source.done(path, "quarantined", reason)
+    except OSError:
+        log.error("message %s could not be moved to quarantine", path.name, exc_info=True)
+        return False
+    return True
+
+
+def note_error(store, name: str, error: str) -> None:
+    """Count an error on a source for `docgen status`, keeping the state it is in."""
+    states = {r["name"]: r["state"] for r in store.source_status()}
+    store.set_source_status(name, states.get(name, "idle"), error=error)
 
 
 class Watcher:
@@ -175,9 +283,9 @@ def run_drafter(settings: Settings, review, draft_needed, stop, parent: int, clo
     from docgen.register.store import Store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    for noisy in ("weasyprint", "fontTools", "PIL"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from docgen import logs
+
+    logs.setup()  # the drafter's lines are escaped like the watcher's
     try:
         store = Store(settings.database_url)
         drafter = Drafter(settings, store, clock)

@@ -14,6 +14,7 @@ from docgen.yamlfile import load_yaml
 
 LAWYER = "advocaat"
 _DOMAIN_PARTS = regex.compile(r"[.\-_]")
+_ADDRESS = regex.compile(r"(?<![\w.+'-])[\w.+'-]++[ \t]*+(?:@|\(at\)|\[at\])[ \t]*+[\w-]++(?:\.[\w-]++)++")
 ANYONE = "anyone"
 
 
@@ -93,8 +94,8 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
             if inner_partner:
                 verified.add(inner_partner)
                 roles.add(inner_partner)
-    impostor = ""
-    if not partner:
+    impostor = _name_shows_other_address(msg)
+    if not partner and not impostor:
         if _looks_alike(book, domain):
             impostor = f"look-alike of a partner's domain: {domain}"
         elif claimed:
@@ -104,6 +105,15 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
             if signs:
                 impostor = f"free-mail address signing as {'/'.join(sorted(signs))}"
     return Sender(frozenset(verified), frozenset(roles), impostor)
+
+
+def _name_shows_other_address(msg: Message) -> str:
+    """A display name that shows an address other than the real one is a phishing sign."""
+    for shown in _ADDRESS.findall((msg.sender_name or "")[:1000]):  # linear: starts only where a word starts
+        shown = regex.sub(r"[ \t]*(?:@|\(at\)|\[at\])[ \t]*", "@", shown).lower()
+        if shown != msg.sender:
+            return f"display name shows address {shown} but the mail comes from {msg.sender or '(no address)'}"
+    return ""
 
 
 def trusted_for(book: SenderBook, sender: Sender, mtype: str) -> bool:

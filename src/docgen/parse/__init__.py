@@ -1,5 +1,6 @@
 """MIME → Message: bodies, attachments (PDF, scans, DOCX, forwarded mail) and quoted history."""
 
-from docgen.parse.mime import Limits, parse_message
+from docgen.parse.attachments import Limits
+from docgen.parse.mime import Incomplete, parse_message
 
-__all__ = ["Limits", "parse_message"]
+__all__ = ["Incomplete", "Limits", "parse_message"]

@@ -3,6 +3,7 @@ that is checked in: a mailbox names the environment variable or the file that ho
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class MailboxConfig:
     idle_renew_seconds: float = 240  # renew IDLE well within the 29 minutes servers allow
     poll_seconds: float = 30         # where the server offers no IDLE
     timeout_seconds: float = 30
+    insecure: bool = False           # security: none to a host that is not loopback needs this
 
     def password(self) -> str:
         if self.password_file:
@@ -54,18 +56,31 @@ class Sources:
     extra: dict = field(default_factory=dict)
 
 
-def from_urls(urls: list[str]) -> Sources:
+def is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
+
+
+def from_urls(urls: list[str], insecure: bool = False) -> Sources:
+    """`insecure` allows imap:// (the password in clear) to a host that is not loopback."""
     mailboxes, folders = [], []
     for url in urls:
         parsed = urlparse(url)
         if parsed.scheme in ("imap", "imaps"):
             if not parsed.hostname or not parsed.username:
                 raise DocgenError(f"--source {url}: expected imap://USER@HOST:PORT/FOLDER")
+            if parsed.scheme == "imap" and not insecure and not is_loopback(parsed.hostname):
+                raise DocgenError(f"--source {url}: imap:// sends the password in clear to {parsed.hostname}; "
+                                  "use imaps://, or pass --insecure if you must")
             mailboxes.append(MailboxConfig(
                 name=f"{parsed.scheme}://{parsed.username}@{parsed.hostname}:{parsed.port or ''}{parsed.path}",
                 host=parsed.hostname, port=parsed.port or (993 if parsed.scheme == "imaps" else 143),
                 user=unquote(parsed.username), security="tls" if parsed.scheme == "imaps" else "none",
-                folder=unquote(parsed.path.lstrip("/")) or "INBOX"))
+                folder=unquote(parsed.path.lstrip("/")) or "INBOX", insecure=insecure))
         elif parsed.scheme in ("", "file"):
             folders.append(Path(parsed.path if parsed.scheme == "file" else url))
         else:
@@ -87,6 +102,9 @@ def from_file(path: Path) -> Sources:
         check_keys(raw, p, "mailbox", _MAILBOX_KEYS, ("name", "host", "port", "user"))
         if raw.get("security", "tls") not in ("tls", "starttls", "none"):
             raise RuleError(p, line, "security must be tls, starttls or none")
+        if raw.get("security") == "none" and raw.get("insecure") is not True and not is_loopback(str(raw["host"])):
+            raise RuleError(p, line, f"security: none sends the password in clear to {raw['host']}; use tls or "
+                                     "starttls, or add insecure: true if you must")
         mailboxes.append(MailboxConfig(**dict(raw)))
     folders = tuple(Path(f) for f in doc.get("folders", []) or [])
     review = None

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from docgen.errors import RegisterError
 from docgen.model import RawMessage
 from docgen.register.store import Store
-from docgen.sources.config import MailboxConfig
+from docgen.sources.config import MailboxConfig, is_loopback
 
 log = logging.getLogger("docgen.imap")
 BATCH = 25
@@ -43,6 +44,11 @@ class Mailbox:
 
     def connect(self) -> None:
         c = self.config
+        if c.security == "none":
+            if not c.insecure and not is_loopback(c.host):
+                raise ConnectionRefusedError(f"refusing to log in to {c.host} without TLS (set insecure to allow it)")
+            log.warning("mailbox %s: logging in to %s WITHOUT TLS: the password and every message travel in "
+                        "clear", c.name, c.host)
         client = IMAPClient(c.host, port=c.port, ssl=c.security == "tls", timeout=c.timeout_seconds)
         if c.security == "starttls":
             client.starttls()
@@ -116,9 +122,9 @@ class Mailbox:
                                              name=f"uid-{uid}", data=data,
                                              arrived=arrived if getattr(arrived, "tzinfo", None) else None))
             return outcome.disposition
-        except NETWORK_ERRORS:
-            raise
-        except Exception as exc:  # a bug or a database hiccup must not stop the mailbox
+        except (*NETWORK_ERRORS, RegisterError):
+            raise  # the message stays unmoved and unmarked; run_mailbox waits and tries again
+        except Exception as exc:  # a bug must not stop the mailbox
             self.failures[uid] = self.failures.get(uid, 0) + 1
             log.error("mailbox %s uid %d outcome=error reason=%s attempt=%d", self.config.name, uid,
                       type(exc).__name__, self.failures[uid], exc_info=True)
@@ -168,9 +174,15 @@ def run_mailbox(config: MailboxConfig, store: Store, handle, stop: threading.Eve
             while not stop.is_set():
                 mailbox.sync()
                 mailbox.wait(stop)
-        except NETWORK_ERRORS + (ConnectionError,) as exc:
-            store.set_source_status(config.name, "reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
-            log.warning("mailbox %s: %s; reconnecting in %.0f s", config.name, type(exc).__name__, backoff)
+        except NETWORK_ERRORS + (ConnectionError, RegisterError) as exc:
+            try:
+                store.set_source_status(config.name, "reconnecting", error=f"{type(exc).__name__}: {exc}"[:200])
+            except RegisterError:
+                pass  # the register itself is what failed; the log says so
+            if isinstance(exc, RegisterError):
+                log.error("mailbox %s: %s; the mail stays, trying again in %.0f s", config.name, exc, backoff)
+            else:
+                log.warning("mailbox %s: %s; reconnecting in %.0f s", config.name, type(exc).__name__, backoff)
             mailbox.close()
             stop.wait(backoff)
             backoff = min(max_backoff, backoff * 2)
