@@ -44,7 +44,7 @@ DATE_CASES = [
 
 @pytest.mark.parametrize("text,expected", DATE_CASES, ids=[c[0] for c in DATE_CASES])
 def test_dutch_dates_are_read(rules, text, expected):
-    assert extract.dates_in(rules.extractors, text)[0][1] == expected
+    assert extract.dates_in(rules.extractors, text)[0][2] == expected
 
 
 def test_an_impossible_date_is_ignored(rules):

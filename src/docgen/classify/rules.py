@@ -2,14 +2,19 @@
 
 A rule is a small unit a monitor can read: a name, the type it votes for, a description, and
 `when` conditions. Rules run in file order; a rule may `stop` the chain, `override` the votes
-of other types, or send the message to triage. Every evaluation is recorded in words.
+of other types, or send the message to triage. A rule with `context:` counts its trigger words
+only where none of those context categories (inbox_rules/context.yaml) applies; a `fallback`
+rule counts only when no other rule recognised the message. Every evaluation is recorded in words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.classify import literals
+from docgen.classify.context import Cue
 from docgen.classify.patterns import Pattern, compile_any, compile_patterns
 from docgen.errors import RuleError
 from docgen.model import TYPES
@@ -23,7 +28,8 @@ _SCOPE_WORDS = {
     "quoted": "the quoted history", "content": "the message (subject, text, forwards, attachments)",
     "sender": "the sender's address", "sender_name": "the sender's name",
 }
-RULE_KEYS = {"name", "type", "description", "when", "stop", "overrides", "triage"}
+RULE_KEYS = {"name", "type", "description", "when", "stop", "overrides", "triage", "context", "fallback"}
+TITLES = ("subject", "attachment_name")  # name a topic; the sender's own words outweigh them
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,52 @@ class View:
     roles: frozenset[str]
     has_v_nummer: bool
     explain: bool = False  # word the misses too (for --explain); hits are always worded
+    segments: tuple[tuple[str, int, int], ...] = ()  # where each scope lies inside "content"
+    qualify: Callable | None = None  # (text, start, end, categories) -> Cue | None
+    words: Words | None = None
+
+
+class Words:
+    """Each scope's text in lower case, for a quick look whether a pattern can match at all."""
+
+    def __init__(self):
+        self._lowered: dict[str, str] = {}
+
+    def may_match(self, scope: str, text: str, needs) -> bool:
+        lowered = self._lowered.get(scope)
+        if lowered is None:
+            lowered = self._lowered[scope] = text.lower()
+        return literals.may_match(needs, lowered)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One trigger a rule found: where, which words, and the cue that cancels it (None: it counts)."""
+
+    scope: str
+    words: str
+    cue: Cue | None
+
+
+@dataclass
+class Trial:
+    """One rule's evaluation with context: the categories that cancel, and what was found."""
+
+    categories: tuple[str, ...]
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def settled(self) -> bool:
+        """A trigger counts in the text or a document: more triggers would change nothing."""
+        return any(e.cue is None and e.scope not in TITLES for e in self.evidence)
 
 
 class Condition:
-    def check(self, view: View) -> tuple[bool, str]:
+    def check(self, view: View, trial: Trial | None = None) -> tuple[bool, str]:
         raise NotImplementedError
+
+
+_MAX_TRIGGERS = 20  # matches looked at per condition
 
 
 @dataclass(frozen=True)
@@ -48,20 +95,62 @@ class TextCondition(Condition):
     scope: str
     pattern: Pattern
     sources: tuple[str, ...]
+    needs: tuple[frozenset[str], ...] | None = None  # texts some alternative cannot match without
 
-    def check(self, view):
-        match = self.pattern.search(view.texts.get(self.scope, ""))
-        if match:
-            found = " ".join(match.group(0).split())[:60]
-            return True, f"{_SCOPE_WORDS[self.scope]} contains {found!r}"
+    def check(self, view, trial=None):
+        text = view.texts.get(self.scope, "")
+        if self.needs and view.words is not None and not view.words.may_match(self.scope, text, self.needs):
+            return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}" if view.explain else ""
+        if trial is None or view.qualify is None:
+            match = self.pattern.search(text)
+            if match:
+                return True, f"{_SCOPE_WORDS[self.scope]} contains {_words(match)!r}"
+            return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}" if view.explain else ""
+        hit = None
+        cancelled = []
+        titles = []  # a subject or file name only matters when the text itself says nothing: judged last
+        for match in self.pattern.scan(text, _MAX_TRIGGERS):
+            scope = self._scope_of(view, match.start())
+            if scope in TITLES:
+                titles.append((scope, match))
+                continue
+            hit = self._judge(view, trial, text, scope, match, cancelled) or hit
+            if trial.settled:
+                break
+        if not trial.settled:
+            for scope, match in titles:
+                hit = self._judge(view, trial, text, scope, match, cancelled) or hit
+        if hit:
+            return True, f"{_SCOPE_WORDS[self.scope]} contains {_words(hit)!r}"
+        if cancelled:
+            return False, "; ".join(cancelled)
         return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}" if view.explain else ""
+
+    @staticmethod
+    def _judge(view: View, trial: Trial, text: str, scope: str, match, cancelled: list):
+        """Record one trigger with the cue that cancels it; the match when it counts."""
+        cue = view.qualify(text, match.start(), match.end(), trial.categories)
+        trial.evidence.append(Evidence(scope, _words(match), cue))
+        if cue is not None:
+            cancelled.append(f"{_words(match)!r} does not count: {cue}")
+            return None
+        return match
+
+    def _scope_of(self, view: View, position: int) -> str:
+        if self.scope != "content":
+            return self.scope
+        return next((name for name, start, end in view.segments if start <= position < end), "body")
+
+
+def _words(match) -> str:
+    return " ".join(match.group(0).split())[:60]
 
 
 @dataclass(frozen=True)
 class HeaderCondition(Condition):
     patterns: tuple[tuple[str, Pattern], ...]
 
-    def check(self, view):
+    def check(self, view, trial=None):
         for name, pattern in self.patterns:
             value = view.headers.get(name.lower())
             if value is not None and pattern.search(value):
@@ -73,7 +162,7 @@ class HeaderCondition(Condition):
 class AttachmentTypeCondition(Condition):
     patterns: tuple[Pattern, ...]
 
-    def check(self, view):
+    def check(self, view, trial=None):
         for ctype in view.attachment_types:
             if any(p.search(ctype) for p in self.patterns):
                 return True, f"has an attachment of type {ctype}"
@@ -84,7 +173,7 @@ class AttachmentTypeCondition(Condition):
 class RoleCondition(Condition):
     roles: frozenset[str]
 
-    def check(self, view):
+    def check(self, view, trial=None):
         hit = view.roles & self.roles
         if hit:
             return True, f"the sender is {'/'.join(sorted(hit))}"
@@ -95,7 +184,7 @@ class RoleCondition(Condition):
 class FlagCondition(Condition):
     wanted: bool
 
-    def check(self, view):
+    def check(self, view, trial=None):
         ok = view.has_v_nummer == self.wanted
         return ok, "a V-nummer was found" if view.has_v_nummer else "no V-nummer was found"
 
@@ -104,10 +193,10 @@ class FlagCondition(Condition):
 class AllOf(Condition):
     parts: tuple[Condition, ...]
 
-    def check(self, view):
+    def check(self, view, trial=None):
         reasons = []
         for part in self.parts:
-            ok, why = part.check(view)
+            ok, why = part.check(view, trial)
             if not ok:
                 return False, why
             reasons.append(why)
@@ -118,22 +207,31 @@ class AllOf(Condition):
 class AnyOf(Condition):
     parts: tuple[Condition, ...]
 
-    def check(self, view):
+    def check(self, view, trial=None):
         misses = []
-        for part in self.parts:
-            ok, why = part.check(view)
-            if ok:
+        first_hit = None
+        parts = self.parts if trial is None else sorted(self.parts, key=lambda p: getattr(p, "scope", "") in TITLES)
+        for part in parts:
+            ok, why = part.check(view, trial)
+            if ok and trial is None:
                 return True, why
-            misses.append(why)
-        return False, " and ".join(misses) if view.explain else ""
+            if ok:  # with context every part is looked at: the text may take back what the subject says
+                first_hit = first_hit or why
+                if trial.settled:
+                    break
+            else:
+                misses.append(why)
+        if first_hit:
+            return True, first_hit
+        return False, " and ".join(m for m in misses if m) if view.explain or trial else ""
 
 
 @dataclass(frozen=True)
 class Not(Condition):
     part: Condition
 
-    def check(self, view):
-        ok, why = self.part.check(view)
+    def check(self, view, trial=None):
+        ok, why = self.part.check(view)  # "not" means absent: context does not apply
         return (not ok), (f"not: {why}" if ok else f"as required, {why}")
 
 
@@ -146,6 +244,8 @@ class Rule:
     stop: bool = False
     overrides: tuple[str, ...] = ()
     triage: str = ""
+    context: tuple[str, ...] = ()
+    fallback: bool = False
     path: str = ""
     line: int = 0
 
@@ -181,13 +281,39 @@ def _rule(raw, path: str) -> Rule:
     overrides = raw.get("overrides", [])
     if not isinstance(overrides, list) or any(t not in TYPES for t in overrides):
         raise RuleError(path, line, f"overrides must be a list of types from {list(TYPES)}")
-    if not isinstance(raw.get("stop", False), bool):
-        raise RuleError(path, line, "stop must be true or false")
+    for flag in ("stop", "fallback"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise RuleError(path, line, f"{flag} must be true or false")
+    context = raw.get("context", [])
+    if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        raise RuleError(path, line, "context must be a list of context categories from context.yaml")
     return Rule(
         name=str(raw["name"]), type=raw["type"], description=" ".join(str(raw["description"]).split()),
         when=_condition(raw["when"], path, line), stop=raw.get("stop", False),
-        overrides=tuple(overrides), triage=str(raw.get("triage", "")), path=path, line=line or 0,
+        overrides=tuple(overrides), triage=str(raw.get("triage", "")), context=tuple(context),
+        fallback=raw.get("fallback", False), path=path, line=line or 0,
     )
+
+
+def from_word_start(pattern) -> str:
+    """A pattern that begins with a letter matches from the start of a word: 'sepot' finds 'Sepotbrief'
+    and 'niet-sepot', not 'gesepot'. Anchoring at word starts also makes a long list of patterns fast."""
+    if not isinstance(pattern, str):
+        return pattern  # compile_any says what is wrong with it
+    first = pattern.lstrip("(")
+    if first[:1].isalnum() and not pattern.startswith("(?"):
+        return rf"\b(?:{pattern})"
+    return pattern
+
+
+def _needs(sources: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
+    needs: list[frozenset[str]] = []
+    for source in sources:
+        found = literals.required(source)
+        if found is None:
+            return None
+        needs.extend(found)
+    return tuple(needs)
 
 
 def _condition(raw, path: str, line: int | None) -> Condition:
@@ -198,7 +324,8 @@ def _condition(raw, path: str, line: int | None) -> Condition:
     for key, value in raw.items():
         if key in SCOPES:
             sources = tuple(value) if isinstance(value, list) else (value,)
-            parts.append(TextCondition(key, compile_any(value, path, line), sources))
+            pattern = compile_any([from_word_start(v) for v in sources], path, line)
+            parts.append(TextCondition(key, pattern, sources, _needs(sources)))
         elif key == "header":
             if not isinstance(value, dict):
                 raise RuleError(path, line, "header: expects a mapping of header name to pattern")

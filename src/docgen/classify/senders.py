@@ -1,34 +1,66 @@
-"""Who sent a message: partner roles by domain, claims by name, look-alikes and impostors, trust."""
+"""Who sent a message: partner roles by domain, claims by name, look-alikes and impostors, trust.
+
+Trust follows the seeds: the KMar acts as police (B8/3.1 gives KMar Schiphol the police's powers
+for an M55), gemeenten send the inschrijving, the person herself may write a zienswijze. Each
+mailbox can add partner domains and trust of its own (`mailboxes:` in senders.yaml, keyed by the
+source name the pipeline passes as `mailbox=`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import fnmatch
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import regex
 
 from docgen.classify.patterns import Pattern, compile_any
 from docgen.errors import RuleError
-from docgen.model import CASE_TYPES, Message
-from docgen.yamlfile import load_yaml
+from docgen.model import CASE_TYPES, EVENT_TYPES, Message
+from docgen.yamlfile import check_keys, load_yaml
 
 LAWYER = "advocaat"
-_DOMAIN_PARTS = regex.compile(r"[.\-_]")
 ANYONE = "anyone"
+_DOMAIN_PARTS = regex.compile(r"[.\-_]")
+_KEYS = {"partners", "claims", "lawyer", "lookalike_words", "freemail", "trust", "acts_as", "internal", "mailboxes"}
+_MAILBOX_KEYS = {"partners", "trust"}
 
 
 @dataclass(frozen=True)
 class SenderBook:
-    partners: dict[str, tuple[str, ...]]
+    partners: dict[str, tuple[str, ...]]  # role → domains (subdomains included; '*' as in gemeente-*.nl)
     claims: dict[str, Pattern]
     lawyer: Pattern
     lookalike_words: frozenset[str]
     freemail: frozenset[str]
     trust: dict[str, frozenset[str]]
+    acts_as: dict[str, str]  # role → the role whose powers it has (kmar → politie)
+    internal: frozenset[str]  # roles whose forwards are judged by the forwarded original (ind)
+    mailboxes: tuple[tuple[str, dict], ...] = ()  # source name → extra partners and trust
+    _views: dict = field(default_factory=dict, compare=False, repr=False)  # merged books per mailbox
 
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(self.partners) | {LAWYER}
+
+    def for_mailbox(self, name: str | None) -> SenderBook:
+        """This book with what the mailbox adds; the book itself for a mailbox without settings."""
+        extra = dict(self.mailboxes).get(name) if name else None
+        if not extra:
+            return self
+        if name not in self._views:
+            self._views[name] = _merged(self, extra)
+        return self._views[name]
+
+
+def _merged(book: SenderBook, extra: dict) -> SenderBook:
+    partners = dict(book.partners)
+    for role, domains in extra.get("partners", {}).items():
+        partners[role] = partners.get(role, ()) + tuple(domains)
+    trust = dict(book.trust)
+    for mtype, who in extra.get("trust", {}).items():
+        trust[mtype] = trust.get(mtype, frozenset()) | frozenset(who)
+    return replace(book, partners=partners, trust=trust, mailboxes=(), _views={})
 
 
 @dataclass(frozen=True)
@@ -37,7 +69,7 @@ class Sender:
 
     verified: frozenset[str]
     roles: frozenset[str]
-    impostor: str  # reason, or '' when the sender is who it says it is
+    impostor: str  # reason in Dutch, or '' when the sender is who it says it is
 
 
 def load_senders(path: Path) -> SenderBook:
@@ -45,36 +77,52 @@ def load_senders(path: Path) -> SenderBook:
     p = str(path)
     if not isinstance(doc, dict):
         raise RuleError(p, None, "expected a mapping")
-    for key in ("partners", "claims", "lawyer", "lookalike_words", "freemail", "trust"):
-        if key not in doc:
-            raise RuleError(p, getattr(doc, "line", None), f"missing {key!r}")
+    check_keys(doc, p, "senders.yaml", _KEYS, ("partners", "claims", "lawyer", "lookalike_words", "freemail", "trust"))
     partners = {role: tuple(d.lower() for d in domains) for role, domains in doc["partners"].items()}
     claims = {role: compile_any(v, p, doc["claims"].line) for role, v in doc["claims"].items()}
     unknown = set(claims) - set(partners)
     if unknown:
         raise RuleError(p, doc["claims"].line, f"claims for roles that are not partners: {sorted(unknown)}")
-    trust: dict[str, frozenset[str]] = {}
-    for mtype, who in doc["trust"].items():
-        if mtype not in CASE_TYPES:
-            raise RuleError(p, doc["trust"].line, f"trust for unknown type {mtype!r}")
-        bad = set(who) - set(partners) - {ANYONE, LAWYER}
-        if bad:
-            raise RuleError(p, doc["trust"].line, f"trust for {mtype}: unknown senders {sorted(bad)}")
-        trust[mtype] = frozenset(who)
+    trust = _trust(doc["trust"], partners, p)
     missing = set(CASE_TYPES) - set(trust)
     if missing:
         raise RuleError(p, doc["trust"].line, f"trust does not say who may send {sorted(missing)}")
+    acts_as = dict(doc.get("acts_as") or {})
+    internal = frozenset(doc.get("internal") or ())
+    for role in set(acts_as) | set(acts_as.values()) | internal:
+        if role not in partners:
+            raise RuleError(p, getattr(doc, "line", None), f"acts_as/internal name a role that is not a partner: {role!r}")
+    mailboxes = []
+    for name, raw in (doc.get("mailboxes") or {}).items():
+        check_keys(raw, p, f"mailbox {name!r}", _MAILBOX_KEYS, ())
+        extra_partners = {role: tuple(d.lower() for d in domains) for role, domains in (raw.get("partners") or {}).items()}
+        known = set(partners) | set(extra_partners)
+        mailboxes.append((str(name), {"partners": extra_partners, "trust": _trust(raw.get("trust") or {}, known, p)}))
     return SenderBook(
         partners=partners, claims=claims, lawyer=compile_any(doc["lawyer"], p, None),
         lookalike_words=frozenset(w.lower() for w in doc["lookalike_words"]),
-        freemail=frozenset(d.lower() for d in doc["freemail"]), trust=trust,
+        freemail=frozenset(d.lower() for d in doc["freemail"]), trust=trust, acts_as=acts_as, internal=internal,
+        mailboxes=tuple(mailboxes),
     )
+
+
+def _trust(raw: dict, partners, path: str) -> dict[str, frozenset[str]]:
+    trust: dict[str, frozenset[str]] = {}
+    for mtype, who in raw.items():
+        if mtype not in EVENT_TYPES:
+            raise RuleError(path, getattr(raw, "line", None), f"trust for unknown type {mtype!r}")
+        bad = set(who) - set(partners) - {ANYONE, LAWYER}
+        if bad:
+            raise RuleError(path, getattr(raw, "line", None), f"trust for {mtype}: unknown senders {sorted(bad)}")
+        trust[mtype] = frozenset(who)
+    return trust
 
 
 def partner_of(book: SenderBook, domain: str) -> str | None:
     for role, domains in book.partners.items():
-        if any(domain == d or domain.endswith("." + d) for d in domains):
-            return role
+        for d in domains:
+            if domain == d or domain.endswith("." + d) or ("*" in d and fnmatch.fnmatchcase(domain, d)):
+                return role
     return None
 
 
@@ -84,6 +132,7 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
     verified = {partner} if partner else set()
     claimed = {role for role, pattern in book.claims.items() if pattern.search(msg.sender_name)}
     signature = _signature(msg.body)
+    signs = {role for role, pattern in book.claims.items() if pattern.search(signature)}
     roles = verified | claimed
     if not partner and (book.lawyer.search(msg.sender_name) or book.lawyer.search(signature)):
         roles.add(LAWYER)
@@ -96,18 +145,22 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
     impostor = ""
     if not partner:
         if _looks_alike(book, domain):
-            impostor = f"look-alike of a partner's domain: {domain}"
+            impostor = f"lijkt op het domein van een ketenpartner: {domain}"
         elif claimed:
-            impostor = f"claims to be {'/'.join(sorted(claimed))} but writes from {domain}"
-        elif domain in book.freemail:
-            signs = {role for role, pattern in book.claims.items() if pattern.search(signature)}
-            if signs:
-                impostor = f"free-mail address signing as {'/'.join(sorted(signs))}"
+            impostor = f"noemt zich {'/'.join(sorted(claimed))} maar schrijft vanaf {domain}"
+        elif domain in book.freemail and signs:
+            impostor = f"gratis e-mailadres dat ondertekent als {'/'.join(sorted(signs))}"
+            roles |= signs
+    for role, powers in book.acts_as.items():  # the KMar has the police's powers
+        if role in verified:
+            verified.add(powers)
+        if role in roles:
+            roles.add(powers)
     return Sender(frozenset(verified), frozenset(roles), impostor)
 
 
 def trusted_for(book: SenderBook, sender: Sender, mtype: str) -> bool:
-    allowed = book.trust.get(mtype, frozenset())
+    allowed = book.trust.get(mtype, frozenset({ANYONE}))
     if sender.impostor:
         return False
     return ANYONE in allowed or bool(allowed & sender.verified) or (LAWYER in allowed and LAWYER in sender.roles)
