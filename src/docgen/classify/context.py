@@ -239,8 +239,9 @@ class Qualifier:
             d_start, d_end = d_start + first, d_end + first
             if d_end <= start:  # "op 3 maart jl. heeft cliënte een aanvraag ingediend"
                 gap, scope = (d_end, start), category.max_words
-            elif d_start >= end:  # "de zienswijze van 2 maart": the date names the trigger itself
-                gap, scope = (end, d_start), _DATE_AFTER_WORDS
+            elif d_start >= end:  # "de zienswijze van 2 maart": the date names the trigger's first word itself
+                first_word = _WORD.search(text, start, end)
+                gap, scope = (first_word.end() if first_word else end, d_start), _DATE_AFTER_WORDS
             else:
                 continue
             if day < limit and (scope is None or len(_WORD.findall(text, gap[0], gap[1])) <= scope):

@@ -232,7 +232,7 @@ class FieldReader:
         return status
 
     def _weeks(self, spec: dict) -> str | None:
-        text = self.t.subject + "\n" + self.t.body
+        text = self.t.subject + "\n" + self.t.own
         best: tuple[int, str] | None = None
         keywords = [(m.start(), m.end()) for m in spec["near"].finditer(text, limit=50)] if "near" in spec else []
         for match in spec["pattern"].finditer(text, limit=50):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import regex
 
-from docgen.classify.patterns import Pattern, compile_any
+from docgen.classify.patterns import Pattern, compile_any, compile_pattern
 from docgen.errors import RuleError
 from docgen.model import CASE_TYPES, EVENT_TYPES, Message
 from docgen.yamlfile import check_keys, load_yaml
@@ -22,6 +22,9 @@ from docgen.yamlfile import check_keys, load_yaml
 LAWYER = "advocaat"
 ANYONE = "anyone"
 _DOMAIN_PARTS = regex.compile(r"[.\-_]")
+_CLOSING = compile_pattern(r"(met\s+(vriendelijke|hartelijke|collegiale)\s+groet(en)?|hoogachtend|(vriendelijke\s+)?groet(en)?|"
+                           r"mvg|gr\.?|(kind\s+)?regards)\b", "senders.py", None)
+_GREETING = compile_pattern(r"(geachte|beste|hallo|hoi|goede(morgen|middag|navond)|dear|l\.?s\.?)\b", "senders.py", None)
 _KEYS = {"partners", "claims", "lawyer", "lookalike_words", "freemail", "trust", "acts_as", "internal", "mailboxes"}
 _MAILBOX_KEYS = {"partners", "trust"}
 
@@ -175,5 +178,13 @@ def _looks_alike(book: SenderBook, domain: str) -> bool:
 
 
 def _signature(body: str) -> str:
+    """The lines under the closing words ("Met vriendelijke groet,"), or else the last few lines
+    that are no salutation ("Geachte IND," opens a letter; it signs nothing)."""
     lines = [line.strip() for line in body.split("\n") if line.strip()]
-    return "\n".join(line for line in lines[-6:] if len(line) <= 60)
+    closing = next((i for i in range(len(lines) - 1, -1, -1) if _CLOSING.match(lines[i])), None)
+    if closing is not None:
+        rest = _CLOSING.match(lines[closing])
+        signed = [lines[closing][rest.end():].strip(" ,")] + lines[closing + 1:closing + 7]
+    else:
+        signed = [line for line in lines[-3:] if not _GREETING.match(line)]
+    return "\n".join(line for line in signed if line and len(line) <= 60)
