@@ -14,7 +14,7 @@ from pathlib import Path
 from docgen.classify import extract
 from docgen.classify.context import Context, Qualifier, load_context
 from docgen.classify.fields import FieldReader, Texts
-from docgen.classify.patterns import PatternTimeout, message_budget
+from docgen.classify.patterns import PatternTimeout, check_budget, message_budget
 from docgen.classify.rules import (
     TITLES,
     Chain,
@@ -154,6 +154,7 @@ def _classify(msg: Message, rules: RuleSet, explain: bool, mailbox: str | None) 
         triage.append(f"afzender {original.sender_domain or '(geen)'} mag geen {mtype} sturen")
     fields: dict = {}
     try:
+        check_budget("fields")
         dated = tuple(c for c in rule.context if c in _DATE_CONTEXT) if rule else ()
         counts = (lambda text, start, end: qualifier.cancelling_cue(text, start, end, dated) is None) if dated else None
         reader = FieldReader(rules.extractors, _field_texts(texts, original, sender, received), counts,
@@ -182,10 +183,14 @@ def _run_chain(chain: Chain, view: View, reasons: list[str], triage: list[str]) 
     for rule in chain.rules:
         trial = Trial(rule.context) if rule.context else None
         try:
+            check_budget(f"rule {rule.name}")
             hit, why = rule.when.check(view, trial)
         except PatternTimeout as exc:
             trace.append(f"rule {rule.name}: cut off ({exc})")
-            triage.append(f"regel {rule.name} liep te lang en is afgebroken (cut off)")
+            triage.append(f"regel {rule.name} liep te lang en is afgebroken" if not exc.budget else
+                          f"het lezen van dit bericht duurde te lang; afgebroken bij regel {rule.name}")
+            if exc.budget:
+                break
             continue
         doubt = ""
         if trial is not None:

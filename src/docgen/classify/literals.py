@@ -9,6 +9,8 @@ pattern is not filtered.
 
 from __future__ import annotations
 
+from docgen.classify.phrases import spellings
+
 _LITERAL = set("abcdefghijklmnopqrstuvwxyz0123456789ëéèïöüäáóç")
 _ESCAPED_LITERAL = set(".-/,:;'\"()[]{}?*+|&# ")
 _MIN_LENGTH = 2
@@ -18,15 +20,37 @@ Needs = tuple[tuple[frozenset[str], ...], ...]  # per alternative: clauses, each
 
 
 def required(pattern: str) -> Needs | None:
-    """Per top-level alternative, the lower-case texts it needs; None when some alternative needs none."""
-    needs = tuple(tuple(_needs(a)) for a in _top_level(pattern))
-    return None if any(not n for n in needs) else needs
+    """Per top-level alternative, the lower-case texts it needs; None when some alternative needs none.
+    A small plain alternative needs one of its spellings whole ('a-?nummer': 'a-nummer' or 'anummer')."""
+    needs = []
+    for alternative in _top_level(pattern):
+        bare = alternative.removeprefix("\\b").removesuffix("\\b")
+        whole = spellings(bare)
+        clauses = [frozenset(whole)] if whole and min(map(len, whole)) >= _MIN_LENGTH else _needs(alternative)
+        needs.append(tuple(sorted(clauses, key=lambda c: -min(map(len, c)))))  # long texts first: they rule out most
+    return None if any(not n for n in needs) else tuple(needs)
 
 
-def may_match(needs: Needs | None, lowered: str) -> bool:
+def may_match(needs: Needs | None, lowered: str, seen: dict[str, bool] | None = None) -> bool:
+    """Whether some alternative has all it needs in the lower-case text; `seen` remembers per text
+    which texts it holds, for the many patterns that need the same words."""
     if needs is None:
         return True
-    return any(all(any(text in lowered for text in clause) for clause in need) for need in needs)
+    if seen is None:
+        seen = {}
+    for need in needs:
+        for clause in need:
+            for text in clause:
+                present = seen.get(text)
+                if present is None:
+                    present = seen[text] = text in lowered
+                if present:
+                    break
+            else:
+                break  # this clause has none of its texts: the alternative cannot match
+        else:
+            return True
+    return False
 
 
 def _needs(pattern: str) -> list[frozenset[str]]:
@@ -37,7 +61,7 @@ def _needs(pattern: str) -> list[frozenset[str]]:
 
     def close():
         nonlocal run
-        found.extend(frozenset({word}) for word in run.split() if len(word) >= _MIN_LENGTH)
+        found.extend(frozenset({word}) for word in run.split() if len(word) >= _MIN_LENGTH or not word.isalnum())
         run = ""
 
     while i < len(pattern):
@@ -105,6 +129,8 @@ def _group_body(inner: str) -> str | None:
     for flag in ("?:", "?-i:", "?i:"):
         if inner.startswith(flag):
             return inner[len(flag):]
+    if inner.startswith("?P<") and ">" in inner:  # a named group
+        return inner[inner.index(">") + 1:]
     return None
 
 

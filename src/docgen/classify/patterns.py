@@ -1,8 +1,8 @@
 """Patterns typed by people: compiled when loaded, bounded in run time when matched (LESSONS 9).
 
 Every pattern classify runs (rules, context cues, extractors) goes through `Pattern`, so every one
-is cut off after TIMEOUT_SECONDS; within `message_budget()` all patterns of one message share a
-total budget as well, so fifty slow patterns cannot add up to a stalled intake.
+is cut off after TIMEOUT_SECONDS; within `message_budget()` the stages of one message check a
+total budget as well (`check_budget`), so fifty slow patterns cannot add up to a stalled intake.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import regex
 
-from docgen.classify import literals
 from docgen.errors import RuleError
 
 TIMEOUT_SECONDS = 0.25
@@ -36,7 +35,7 @@ class PatternTimeout(Exception):
 
 @contextmanager
 def message_budget(seconds: float = MESSAGE_BUDGET_SECONDS):
-    """All patterns matched inside share one deadline."""
+    """The work inside shares one deadline, checked with `check_budget` between steps."""
     token = _deadline.set(time.monotonic() + seconds)
     try:
         yield
@@ -44,63 +43,39 @@ def message_budget(seconds: float = MESSAGE_BUDGET_SECONDS):
         _deadline.reset(token)
 
 
-def _timeout(source: str) -> float:
+def check_budget(step: str) -> None:
+    """Raise PatternTimeout when the message's budget is spent (checked between rules and stages)."""
     deadline = _deadline.get()
-    if deadline is None:
-        return TIMEOUT_SECONDS
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise PatternTimeout(source, budget=True)
-    return min(TIMEOUT_SECONDS, left)
-
-
-_LOWERED: dict[int, tuple[str, str]] = {}
-
-
-def _lowered(text: str) -> str:
-    """The text in lower case, remembered for the few texts of the message being read."""
-    known = _LOWERED.get(id(text))
-    if known is None or known[0] is not text:
-        if len(_LOWERED) > 64:
-            _LOWERED.clear()
-        known = _LOWERED[id(text)] = (text, text.lower())
-    return known[1]
+    if deadline is not None and time.monotonic() > deadline:
+        raise PatternTimeout(step, budget=True)
 
 
 @dataclass(frozen=True)
 class Pattern:
     source: str
     compiled: regex.Pattern
-    needs: object = None  # literals.required(source): texts without which it cannot match
 
-    def _cannot_match(self, text: str, pos: int, endpos: int | None) -> bool:
-        return (self.needs is not None and pos == 0 and endpos is None and len(text) > 64
-                and not literals.may_match(self.needs, _lowered(text)))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None):
-        if self._cannot_match(text, pos, endpos):
-            return None
         try:
             return self.compiled.search(text, pos, len(text) if endpos is None else endpos,
-                                        timeout=_timeout(self.source))
+                                        timeout=TIMEOUT_SECONDS)
         except TimeoutError as exc:
             raise PatternTimeout(self.source) from exc
 
     def match(self, text: str, pos: int = 0):
         try:
-            return self.compiled.match(text, pos, timeout=_timeout(self.source))
+            return self.compiled.match(text, pos, timeout=TIMEOUT_SECONDS)
         except TimeoutError as exc:
             raise PatternTimeout(self.source) from exc
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None, limit: int | None = None,
                  overlapped: bool = False) -> list:
         """All matches (at most `limit`), found within one time limit."""
-        if self._cannot_match(text, pos, endpos):
-            return []
         try:
             found = []
             for match in self.compiled.finditer(text, pos, len(text) if endpos is None else endpos,
-                                                overlapped=overlapped, timeout=_timeout(self.source)):
+                                                overlapped=overlapped, timeout=TIMEOUT_SECONDS):
                 found.append(match)
                 if limit is not None and len(found) >= limit:
                     break
@@ -111,10 +86,8 @@ class Pattern:
 
     def scan(self, text: str, limit: int):
         """Matches one by one, so a caller that has seen enough stops the scan; one time limit for all."""
-        if self._cannot_match(text, 0, None):
-            return
         try:
-            for count, match in enumerate(self.compiled.finditer(text, timeout=_timeout(self.source))):
+            for count, match in enumerate(self.compiled.finditer(text, timeout=TIMEOUT_SECONDS)):
                 if count >= limit:
                     return
                 yield match
@@ -126,7 +99,7 @@ def compile_pattern(source, path: str, line: int | None, flags: int = FLAGS) -> 
     if not isinstance(source, str) or not source:
         raise RuleError(path, line, f"a pattern must be a non-empty text, not {source!r}")
     try:
-        return Pattern(source, regex.compile(source, flags), literals.required(source))
+        return Pattern(source, regex.compile(source, flags))
     except regex.error as exc:
         raise RuleError(path, line, f"pattern {source!r} is not a valid regular expression: {exc}") from exc
 

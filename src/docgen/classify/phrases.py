@@ -26,6 +26,17 @@ def expand(pattern: str) -> list[tuple[str, ...]] | None:
     return None if () in phrases else sorted(phrases)
 
 
+def spellings(pattern: str, limit: int = 8) -> list[str] | None:
+    """Every text a small plain pattern matches, lower case ('a-?nummer' → 'a-nummer', 'anummer')."""
+    try:
+        texts, at = _alternatives(pattern, 0)
+    except _NotPlain:
+        return None
+    if at != len(pattern) or len(texts) > limit or "" in texts:
+        return None
+    return sorted({t.lower() for t in texts})
+
+
 class _NotPlain(Exception):
     pass
 

@@ -51,13 +51,13 @@ class Words:
     """Each scope's text in lower case, for a quick look whether a pattern can match at all."""
 
     def __init__(self):
-        self._lowered: dict[str, str] = {}
+        self._lowered: dict[str, tuple[str, dict]] = {}
 
     def may_match(self, scope: str, text: str, needs) -> bool:
-        lowered = self._lowered.get(scope)
-        if lowered is None:
-            lowered = self._lowered[scope] = text.lower()
-        return literals.may_match(needs, lowered)
+        known = self._lowered.get(scope)
+        if known is None:
+            known = self._lowered[scope] = (text.lower(), {})
+        return literals.may_match(needs, *known)
 
 
 @dataclass(frozen=True)

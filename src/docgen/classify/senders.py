@@ -34,7 +34,7 @@ class SenderBook:
     partners: dict[str, tuple[str, ...]]  # role → domains (subdomains included; '*' as in gemeente-*.nl)
     claims: dict[str, Pattern]
     lawyer: Pattern
-    lookalike_words: frozenset[str]
+    lookalike_words: dict[str, tuple[str, ...]]  # partner role → words that imitate it in a domain
     freemail: frozenset[str]
     trust: dict[str, frozenset[str]]
     acts_as: dict[str, str]  # role → the role whose powers it has (kmar → politie)
@@ -103,10 +103,16 @@ def load_senders(path: Path) -> SenderBook:
         mailboxes.append((str(name), {"partners": extra_partners, "trust": _trust(raw.get("trust") or {}, known, p)}))
     return SenderBook(
         partners=partners, claims=claims, lawyer=compile_any(doc["lawyer"], p, None),
-        lookalike_words=frozenset(w.lower() for w in doc["lookalike_words"]),
+        lookalike_words=_lookalikes(doc["lookalike_words"], partners, p),
         freemail=frozenset(d.lower() for d in doc["freemail"]), trust=trust, acts_as=acts_as, internal=internal,
         mailboxes=tuple(mailboxes),
     )
+
+
+def _lookalikes(raw, partners, path: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict) or set(raw) - set(partners):
+        raise RuleError(path, getattr(raw, "line", None), "lookalike_words maps partner roles to lists of words")
+    return {role: tuple(str(w).lower() for w in words) for role, words in raw.items()}
 
 
 def _trust(raw: dict, partners, path: str) -> dict[str, frozenset[str]]:
@@ -147,8 +153,10 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
                 roles.add(inner_partner)
     impostor = ""
     if not partner:
-        if _looks_alike(book, domain):
+        imitated = _looks_alike(book, domain)
+        if imitated:
             impostor = f"lijkt op het domein van een ketenpartner: {domain}"
+            roles.add(imitated)
         elif claimed:
             impostor = f"noemt zich {'/'.join(sorted(claimed))} maar schrijft vanaf {domain}"
         elif domain in book.freemail and signs:
@@ -169,12 +177,13 @@ def trusted_for(book: SenderBook, sender: Sender, mtype: str) -> bool:
     return ANYONE in allowed or bool(allowed & sender.verified) or (LAWYER in allowed and LAWYER in sender.roles)
 
 
-def _looks_alike(book: SenderBook, domain: str) -> bool:
+def _looks_alike(book: SenderBook, domain: str) -> str | None:
+    """The partner role a domain imitates, if any."""
     for token in _DOMAIN_PARTS.split(domain):
-        for word in book.lookalike_words:
-            if token == word or (len(word) >= 5 and token.startswith(word)):
-                return True
-    return False
+        for role, words in book.lookalike_words.items():
+            if any(token == word or (len(word) >= 5 and token.startswith(word)) for word in words):
+                return role
+    return None
 
 
 def _signature(body: str) -> str:
