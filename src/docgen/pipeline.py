@@ -74,7 +74,7 @@ class Pipeline:
         except Exception as exc:  # a parser crash is a bad message, not a stopped watcher
             log.error("parse crashed message=%s", raw.key, exc_info=True)
             return self._quarantine(raw, digest, f"could not be parsed ({type(exc).__name__})")
-        result = self._enrich(classify(msg, self.rules), msg)
+        result = self._enrich(classify(msg, self.rules, mailbox=raw.source), msg)
         recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
                                      message_id=msg.message_id, received=msg.date, result=result)
         if recorded.duplicate:
