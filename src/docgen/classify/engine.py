@@ -148,10 +148,6 @@ def _classify(msg: Message, rules: RuleSet, explain: bool, mailbox: str | None) 
                 words=Words())
     verdict = _run_chain(rules.chain, view, reasons, triage)
     mtype, rule = verdict.type, verdict.rule
-    if sender.impostor:
-        triage.append(f"afzender niet te vertrouwen: {sender.impostor}")
-    elif mtype in EVENT_TYPES and not trusted_for(book, sender, mtype):
-        triage.append(f"afzender {original.sender_domain or '(geen)'} mag geen {mtype} sturen")
     fields: dict = {}
     try:
         check_budget("fields")
@@ -162,6 +158,16 @@ def _classify(msg: Message, rules: RuleSet, explain: bool, mailbox: str | None) 
         fields = reader.read(mtype, tuple(v_nummers))
     except PatternTimeout as exc:
         triage.append(f"het lezen van de gegevens duurde te lang en is afgebroken ({exc.source[:60]})")
+    trusted = mtype not in EVENT_TYPES or trusted_for(book, sender, mtype)
+    if not trusted and not sender.impostor and not v_nummers and not any(fields.get(k) for k in _LINKS):
+        # An outsider that writes about sepots or M55s in general (a newsletter, an article) names no case.
+        reasons.append(f"{mtype} words from {original.sender_domain or '(no sender)'}, which sends no {mtype}, "
+                       "about no case (no V-nummer, nobody named): overig")
+        mtype, fields, trusted = "overig", {}, True
+    if sender.impostor:
+        triage.append(f"afzender niet te vertrouwen: {sender.impostor}")
+    elif not trusted:
+        triage.append(f"afzender {original.sender_domain or '(geen)'} mag geen {mtype} sturen")
     _check_case(mtype, v_nummers, fields, triage, reasons)
     return Classification(
         type=mtype, v_nummers=tuple(v_nummers), triage=bool(triage), fields=fields,

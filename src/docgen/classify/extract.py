@@ -81,7 +81,7 @@ def load_extractors(path: Path) -> Extractors:
         months=months,
         birth=compile_pattern(born + r"[\s:]*(?:op\s+)?$", p, doc["dates"].line),
         parketnummer=compile_pattern(park, p, doc["parketnummer"].line),
-        a_nummer=compile_pattern(rf"\b(?<!-){alternation(a_labels)}[\s:.#]{{0,4}}(?P<a>\d(?:[ .]?\d){{9}})(?!\d)", p,
+        a_nummer=compile_pattern(rf"\b(?<!-){alternation(a_labels)}[\s:.#]{{0,4}}(?:is\s+)?(?P<a>\d(?:[ .]?\d){{9}})(?!\d)", p,
                                  doc["a_nummer"].line),
         fields=compile_fields(fields_doc, p),
         name_before_v=compile_pattern(rf"(?:{before}){name_pattern('naam')}\s*,?\s*(?:\(\s*)?{labels}", p, v.line)
