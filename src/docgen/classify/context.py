@@ -31,7 +31,7 @@ from docgen.yamlfile import check_keys, load_yaml
 
 DIRECTIONS = ("preceding", "following", "both")
 _KINDS = ("pseudo", "terminators", "unless")
-_CATEGORY_KEYS = {"reason", "description", *DIRECTIONS, *_KINDS, "older_than_days", "max_words"}
+_CATEGORY_KEYS = {"reason", "description", *DIRECTIONS, *_KINDS, "older_than_days", "max_words", "introduced_by"}
 _WINDOW = 400  # characters searched on either side of a trigger for its sentence
 _ABBREVIATIONS = ("mr|mw|mevr|dhr|drs|dr|ir|ing|prof|jl|art|nr|nrs|blz|pag|resp|ca|bijv|evt|incl|excl|tel|"
                   "st|vs|jo|mrs|ds|bc|ll|no|d\\.d|o\\.a|i\\.v\\.m|t\\.a\\.v|e\\.a|a\\.s|z\\.s\\.m|n\\.a\\.v|m\\.b\\.t|i\\.p\\.v")
@@ -72,6 +72,7 @@ class Category:
     patterns: tuple[tuple[str, Pattern], ...] = ()  # (kind, pattern) for pseudo/terminators/unless that are no phrase
     older_than_days: int | None = None
     max_words: int | None = None
+    introduced_by: Pattern | None = None  # a date before the trigger tells its time only after these words
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,10 @@ def _category(name: str, raw, path: str, lexicon: dict) -> Category:
         raise RuleError(path, line, f"context category {name!r}: older_than_days must be a whole number of days")
     if not groups and days is None:
         raise RuleError(path, line, f"context category {name!r} has no cues")
+    introduced = raw.get("introduced_by")
     return Category(name=name, reason=str(raw["reason"]), groups=tuple(groups), patterns=tuple(patterns),
-                    older_than_days=days, max_words=raw.get("max_words"))
+                    older_than_days=days, max_words=raw.get("max_words"),
+                    introduced_by=compile_pattern(rf"(?<!\w)(?:{'|'.join(introduced)})\s*$", path, line) if introduced else None)
 
 
 def _groups(category: str, raw, direction: str, path: str, line: int | None, lexicon: dict, first: int) -> list[CueGroup]:
@@ -238,6 +241,8 @@ class Qualifier:
         for d_start, d_end, day in self.dates(text[first:last]):
             d_start, d_end = d_start + first, d_end + first
             if d_end <= start:  # "op 3 maart jl. heeft cliënte een aanvraag ingediend"
+                if category.introduced_by and not category.introduced_by.search(text, max(0, d_start - 12), d_start):
+                    continue  # "uw voornemen d.d. 20 augustus": the date of something else
                 gap, scope = (d_end, start), category.max_words
             elif d_start >= end:  # "de zienswijze van 2 maart": the date names the trigger's first word itself
                 first_word = _WORD.search(text, start, end)
