@@ -58,6 +58,7 @@ def _compile_spec(mtype: str, name: str, spec, path: str) -> dict:
             compiled[key] = compile_pattern(from_word_start(value), path, line)
         elif key in ("near", "flag"):
             compiled[key] = compile_pattern(_any(value), path, line)
+            _NEEDS[compiled[key].source] = literals.required(compiled[key].source)
         elif key == "values":
             compiled[key] = {v: compile_pattern(pat, path, line) for v, pat in value.items()}
         elif key == "keys":
