@@ -12,19 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.classify import extract
+from docgen.classify.conditions import TITLES, Evidence, RoleCondition, Trial, View, Words
 from docgen.classify.context import Context, Qualifier, load_context
 from docgen.classify.fields import FieldReader, Texts
 from docgen.classify.patterns import PatternTimeout, check_budget, message_budget
-from docgen.classify.rules import (
-    TITLES,
-    Chain,
-    Evidence,
-    RoleCondition,
-    Trial,
-    View,
-    Words,
-    load_chain,
-)
+from docgen.classify.rules import Chain, load_chain
 from docgen.classify.senders import SenderBook, judge_sender, load_senders, partner_of, trusted_for
 from docgen.errors import RuleError
 from docgen.model import CASE_TYPES, EVENT_TYPES, FOLLOW_UP_TYPES, Classification, Message
