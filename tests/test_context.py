@@ -98,3 +98,30 @@ def test_a_cue_added_by_a_monitor_takes_effect(tmp_path):
     context = (folder / "context.yaml").read_text()
     (folder / "context.yaml").write_text(context.replace("cues: [niet gelukt, mislukt,", "cues: [afgeblazen, niet gelukt, mislukt,"))
     assert classify(msg, load_rules(folder)).type == "overig"
+
+
+def test_when_the_text_contradicts_the_attached_document_a_human_decides(rules):
+    from docgen.classify import classify
+    from docgen.model import Attachment, Message
+
+    sheet = Attachment("uitreikingsblad.pdf", "application/pdf", "Uitreikingsblad\nUitgereikt op 03-05-2026\nV-nummer 1234567890", "pdf-text")
+    msg = Message("<x>", "avim@politie.nl", "AVIM", "V-nummer 1234567890", dt.datetime(2026, 5, 8),
+                  "De uitreiking is niet gelukt: betrokkene was er niet.", attachments=(sheet,))
+    result = classify(msg, rules)
+    assert result.type == "uitreiking" and result.triage
+    assert any(r.startswith("twijfel: ") and "staat in de bijlage, maar de tekst zegt bij 'uitreiking'" in r
+               for r in result.triage_reasons), result.triage_reasons
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Het OM en de politie hebben ingestemd met bedenktijd in bewaring.", True),
+    ("De officier van justitie geeft geen toestemming voor bedenktijd in bewaring.", False),
+    ("Betrokkene verblijft in een opvang.", None),
+])
+def test_consent_to_a_bedenktijd_in_detention_is_read_and_its_denial_too(rules, sentence, expected):
+    from docgen.classify import classify
+    from docgen.model import Message
+
+    msg = Message("<x>", "avim@politie.nl", "AVIM", "M55", dt.datetime(2026, 5, 8),
+                  f"Model M55\nV-nummer: 1234567890\nSoort melding: bedenktijd\n{sentence}")
+    assert classify(msg, rules).fields.get("toestemming") == expected

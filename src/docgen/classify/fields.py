@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from docgen.classify import extract, literals
@@ -17,6 +18,7 @@ _SPEC_KEYS = {"label", "pattern", "values", "default", "near", "dateline", "othe
 _OTHERWISE = ("received", "first_date")
 _DATELINE = compile_pattern(r"^[ \t]*(?-i:\p{Lu}[\p{L}'’ \-]{1,40}),[ \t]*(?:\p{L}+dag[ \t]+)?$", "fields.py", None)
 _SIGNATURE_LINES = 14
+_LAST_WORD = re.compile(r"\w+\W*$")
 _NEEDS: dict[str, object] = {}  # pattern source → literals.required(source)
 
 
@@ -207,7 +209,10 @@ class FieldReader:
             return None
         seen = None
         for match in pattern.finditer(self.t.own, limit=20):
-            if self.cancelled(self.t.own, match.start(), match.end(), ("ontkenning",)) is None:
+            # the last word carries the fact: "het OM geeft geen toestemming" is judged at "toestemming"
+            last = _LAST_WORD.search(match.group(0))
+            start = match.start() + (last.start() if last else 0)
+            if self.cancelled(self.t.own, start, match.end(), ("ontkenning",)) is None:
                 return True
             seen = False
         return seen
