@@ -125,3 +125,15 @@ def test_consent_to_a_bedenktijd_in_detention_is_read_and_its_denial_too(rules, 
     msg = Message("<x>", "avim@politie.nl", "AVIM", "M55", dt.datetime(2026, 5, 8),
                   f"Model M55\nV-nummer: 1234567890\nSoort melding: bedenktijd\n{sentence}")
     assert classify(msg, rules).fields.get("toestemming") == expected
+
+
+@pytest.mark.parametrize("body,expected", [
+    ("Het beklag is ingetrokken door klaagster. V-nummer 1234567890", "overig"),
+    ("Het beklag is ingesteld op 3 mei 2026. V-nummer 1234567890", "beklag"),
+])
+def test_a_withdrawn_beklag_is_no_beklag_whatever_the_subject_says(rules, body, expected):
+    from docgen.classify import classify
+    from docgen.model import Message
+
+    msg = Message("<x>", "art12@om.nl", "OM", "Beklag 09/123456-26", dt.datetime(2026, 5, 8), body)
+    assert classify(msg, rules).type == expected
