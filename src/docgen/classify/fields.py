@@ -19,6 +19,7 @@ _OTHERWISE = ("received", "first_date")
 _DATELINE = compile_pattern(r"^[ \t]*(?-i:\p{Lu}[\p{L}'’ \-]{1,40}),[ \t]*(?:\p{L}+dag[ \t]+)?$", "fields.py", None)
 _SIGNATURE_LINES = 14
 _LAST_WORD = re.compile(r"\w+\W*$")
+_NUMBER = re.compile(r"\d{6}")
 _NEEDS: dict[str, object] = {}  # pattern source → literals.required(source)
 
 
@@ -261,7 +262,7 @@ class FieldReader:
                 out["geboortedatum"] = born[0][2].isoformat()
         if "naam" in spec:
             name = extract.labelled_value(spec["naam"]["label"], text)
-            if name and len(name) <= 60 and not any(c.isdigit() for c in name):
+            if name and len(name) <= 60 and not _NUMBER.search(name):  # a name, not "Naam: zie V-nummer 1234567890"
                 out["naam"] = name
             elif "naam" not in out and self.ex.name_before_v:
                 found = self.ex.name_before_v.search(text) or self.ex.name_before_v.search(self.t.subject)
