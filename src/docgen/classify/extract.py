@@ -167,8 +167,12 @@ def date_near(ex: Extractors, text: str, near: Pattern, received: dt.date | None
     keywords = near.finditer(text, limit=100)
     if not keywords:
         return None
+    if dates is None:  # only the windows around the keywords are read for dates
+        dates = []
+        for low, high in _windows(keywords, len(text)):
+            dates.extend((s + low, e + low, d) for s, e, d in dates_in(ex, text[low:high], received, births=False))
     pairs = []
-    for start, end, day in dates if dates is not None else dates_in(ex, text, received, births=False):
+    for start, end, day in dates:
         for keyword in keywords:
             distance = start - keyword.end() if start >= keyword.end() else keyword.start() - end
             if 0 <= distance <= _NEAR_WINDOW:
@@ -180,6 +184,18 @@ def date_near(ex: Extractors, text: str, near: Pattern, received: dt.date | None
         if counts is None or judged[(k_start, k_end)]:
             return day
     return None
+
+
+def _windows(keywords, length: int) -> list[tuple[int, int]]:
+    """The stretches of text within reach of the keywords, merged where they overlap."""
+    spans: list[list[int]] = []
+    for keyword in keywords:
+        low, high = max(0, keyword.start() - _NEAR_WINDOW - 40), min(length, keyword.end() + _NEAR_WINDOW + 40)
+        if spans and low <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], high)
+        else:
+            spans.append([low, high])
+    return [(low, high) for low, high in spans]
 
 
 def labelled_value(label: Pattern, text: str, form: bool = True) -> str | None:

@@ -169,7 +169,7 @@ class FieldReader:
                     continue
                 day = extract.date_near(self.ex, source, spec["near"], self.t.received,
                                         counts=lambda s, e, source=source: self.counts(source, s, e),
-                                        dates=self.dates(source))
+                                        dates=self._dates.get(id(source)))
                 if day:
                     break
         if day is None and spec.get("dateline"):

@@ -140,8 +140,7 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
     partner = partner_of(book, domain)
     verified = {partner} if partner else set()
     claimed = {role for role, pattern in book.claims.items() if pattern.search(msg.sender_name)}
-    signature = _signature(msg.body)
-    signs = {role for role, pattern in book.claims.items() if pattern.search(signature)}
+    signature = _signature(msg.body) if not partner else ""  # a partner's domain says who it is
     roles = verified | claimed
     if not partner and (book.lawyer.search(msg.sender_name) or book.lawyer.search(signature)):
         roles.add(LAWYER)
@@ -159,9 +158,11 @@ def judge_sender(book: SenderBook, msg: Message) -> Sender:
             roles.add(imitated)
         elif claimed:
             impostor = f"noemt zich {'/'.join(sorted(claimed))} maar schrijft vanaf {domain}"
-        elif domain in book.freemail and signs:
-            impostor = f"gratis e-mailadres dat ondertekent als {'/'.join(sorted(signs))}"
-            roles |= signs
+        elif domain in book.freemail:
+            signs = {role for role, pattern in book.claims.items() if pattern.search(signature)}
+            if signs:
+                impostor = f"gratis e-mailadres dat ondertekent als {'/'.join(sorted(signs))}"
+                roles |= signs
     for role, powers in book.acts_as.items():  # the KMar has the police's powers
         if role in verified:
             verified.add(powers)
