@@ -163,7 +163,8 @@ def _classify(msg: Message, rules: RuleSet, explain: bool, mailbox: str | None) 
     _check_case(mtype, v_nummers, fields, triage, reasons)
     return Classification(
         type=mtype, v_nummers=tuple(v_nummers), triage=bool(triage), fields=fields,
-        reasons=tuple(reasons), triage_reasons=tuple(dict.fromkeys(triage)), trace=tuple(verdict.trace),
+        reasons=tuple(reasons), triage_reasons=tuple(dict.fromkeys(triage)),
+        trace=tuple(reasons[:1] if original is not msg else ()) + tuple(verdict.trace),
     )
 
 
