@@ -176,3 +176,22 @@ def test_the_decision_on_voortgezet_verblijf_brings_the_intrekking_with_it(regis
     assert "tegelijk met de beslissing van 3 juli 2026 op de aanvraag" in text
     case = register.case(v, "2026-07-03")
     assert case["state"] == "besluit intrekking" and not case["waits"]
+
+
+def test_a_zienswijze_in_triage_holds_the_intrekking_until_a_monitor_matches_it(register):
+    v = "4100000017"
+    register.deliver("zienswijze-in-triage", "01-m55", "02-sepot", "03-uitreiking", "04-zienswijze")
+    register.run("2026-06-15")  # the term ended 5 June; the zienswijze (no V-nummer) waits in triage
+    assert register.letter(v, "beschikking-intrekking") is None
+    case = register.case(v, "2026-06-15")
+    assert any(w.startswith("wacht op triage") and "naam en geboortedatum" in w for w in case["waits"])
+    with Store(register.url) as store:
+        (message,) = [m for m in store.messages("triage")]
+        assert [v_ for v_, _ in store.suggestions(message["id"])] == [v]  # proposed to the monitor
+        from docgen.register.store import Reviews
+
+        Reviews(store).resolve_message(message["id"], "zienswijze", v, "mona")
+    register.run("2026-06-15")
+    text = register.text(register.letter(v, "beschikking-intrekking").latest)
+    assert "geen zienswijze" not in text and "1 juni 2026" in text
+    assert "Angst voor represailles" in text and "Psychische en medische situatie" in text

@@ -100,7 +100,7 @@ def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser
     assert page.locator("tr.triage").count() == 2  # a phishing mail, and an M55 without V-nummer
     assert "text-direction characters" in page.inner_text("tr.quarantined")  # quarantine, with its reason
     phishing = page.locator("tr.triage", has_text="ind-beveiliging.com")
-    m55 = page.locator("tr.triage", has_text="no V-nummer found in this m55")
+    m55 = page.locator("tr.triage", has_text="geen V-nummer gevonden in deze m55")
     _shot(page, "inbox")
     m55.locator("input[name=v_nummer]").fill("1111111111")
     m55.locator("button", has_text="Verwerken").click()

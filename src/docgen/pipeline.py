@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
+from docgen.classify.engine import original_of
 from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.drafter import Drafted, Drafter
@@ -79,7 +80,7 @@ class Pipeline:
         try:
             msg = parse_message(raw.data, self.limits)
             stage = "classify"
-            result = flag_unread(self._enrich(classify(msg, self.rules), msg), msg)
+            result = flag_unread(self._enrich(classify(msg, self.rules, mailbox=raw.source), msg), msg)
             stage = "record"
             # The message as received, for the monitor's message page (its text, its attachments); the
             # register refers to it by its SHA-256. Written before the record: a recorded message has it.
@@ -115,16 +116,15 @@ class Pipeline:
 
     def _enrich(self, result, msg):
         """Every message carries its sender (the addressee of a reply, the key to a lawyer's earlier mail);
-        a zienswijze the arguments it raises (for the motivated decision)."""
+        a zienswijze the arguments it raises (for the motivated decision). A colleague's internal forward
+        is read as the message it forwards."""
+        msg = original_of(msg, self.rules.senders)
         fields = {**result.fields, "afzender": msg.sender_name or msg.sender, "afzender_adres": msg.sender}
         if result.type == "m55" and not fields.get("eenheid"):
             text = "\n".join([msg.body] + [a.text for a in msg.attachments if a.text] + [f.body for f in msg.forwarded])
             unit = _UNIT.search(text)
             if unit:
                 fields["eenheid"] = " ".join(unit.group(1).split())[:80]
-        if result.type == "uitstelverzoek":
-            text = "\n\n".join([msg.subject, msg.body] + [a.text for a in msg.attachments if a.text])
-            fields["redenen"] = self.drafter.policy.uitstel.reasons_in(text)
         if result.type == "zienswijze":
             text = "\n\n".join([msg.body] + [a.text for a in msg.attachments if a.text])
             chosen, open_points = detect(self.library, text)

@@ -1,5 +1,5 @@
-"""Message + inbox_rules/ → Classification: the rule chain, senders, extractors and the verdict."""
+"""Message + inbox_rules/ → Classification: the rule chain, context, senders, extractors and the verdict."""
 
-from docgen.classify.engine import RuleSet, classify, extract_fields, load_rules, scopes
+from docgen.classify.engine import RuleSet, classify, load_rules, scopes
 
-__all__ = ["RuleSet", "classify", "extract_fields", "load_rules", "scopes"]
+__all__ = ["RuleSet", "classify", "load_rules", "scopes"]

@@ -2,7 +2,9 @@
 
 A rule is a small unit a monitor can read: a name, the type it votes for, a description, and
 `when` conditions. Rules run in file order; a rule may `stop` the chain, `override` the votes
-of other types, or send the message to triage. Every evaluation is recorded in words.
+of other types, or send the message to triage. A rule with `context:` counts its trigger words
+only where none of those context categories (inbox_rules/context.yaml) applies; a `fallback`
+rule counts only when no other rule recognised the message. Every evaluation is recorded in words.
 """
 
 from __future__ import annotations
@@ -10,131 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.classify.patterns import Pattern, compile_any, compile_patterns
+from docgen.classify import literals
+from docgen.classify.conditions import (
+    AllOf,
+    AnyOf,
+    AttachmentTypeCondition,
+    Condition,
+    FlagCondition,
+    HeaderCondition,
+    Not,
+    RoleCondition,
+    TextCondition,
+)
+from docgen.classify.patterns import compile_any, compile_patterns
 from docgen.errors import RuleError
 from docgen.model import TYPES
 from docgen.yamlfile import check_keys, load_yaml
 
 SCOPES = ("subject", "body", "forwarded", "attachments", "attachment_name", "quoted", "content",
           "sender", "sender_name")
-_SCOPE_WORDS = {
-    "subject": "the subject", "body": "the new text", "forwarded": "a forwarded message",
-    "attachments": "an attachment's text", "attachment_name": "an attachment's name",
-    "quoted": "the quoted history", "content": "the message (subject, text, forwards, attachments)",
-    "sender": "the sender's address", "sender_name": "the sender's name",
-}
-RULE_KEYS = {"name", "type", "description", "when", "stop", "overrides", "triage"}
-
-
-@dataclass(frozen=True)
-class View:
-    """What conditions look at: one message's texts per scope and facts about its sender."""
-
-    texts: dict[str, str]
-    headers: dict[str, str]
-    attachment_types: tuple[str, ...]
-    roles: frozenset[str]
-    has_v_nummer: bool
-    explain: bool = False  # word the misses too (for --explain); hits are always worded
-
-
-class Condition:
-    def check(self, view: View) -> tuple[bool, str]:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class TextCondition(Condition):
-    scope: str
-    pattern: Pattern
-    sources: tuple[str, ...]
-
-    def check(self, view):
-        match = self.pattern.search(view.texts.get(self.scope, ""))
-        if match:
-            found = " ".join(match.group(0).split())[:60]
-            return True, f"{_SCOPE_WORDS[self.scope]} contains {found!r}"
-        return False, f"{_SCOPE_WORDS[self.scope]} has none of {list(self.sources)}" if view.explain else ""
-
-
-@dataclass(frozen=True)
-class HeaderCondition(Condition):
-    patterns: tuple[tuple[str, Pattern], ...]
-
-    def check(self, view):
-        for name, pattern in self.patterns:
-            value = view.headers.get(name.lower())
-            if value is not None and pattern.search(value):
-                return True, f"header {name} is {value[:40]!r}"
-        return False, f"no header {', '.join(n for n, _ in self.patterns)} as expected"
-
-
-@dataclass(frozen=True)
-class AttachmentTypeCondition(Condition):
-    patterns: tuple[Pattern, ...]
-
-    def check(self, view):
-        for ctype in view.attachment_types:
-            if any(p.search(ctype) for p in self.patterns):
-                return True, f"has an attachment of type {ctype}"
-        return False, "no attachment of that type"
-
-
-@dataclass(frozen=True)
-class RoleCondition(Condition):
-    roles: frozenset[str]
-
-    def check(self, view):
-        hit = view.roles & self.roles
-        if hit:
-            return True, f"the sender is {'/'.join(sorted(hit))}"
-        return False, f"the sender is not {'/'.join(sorted(self.roles))}"
-
-
-@dataclass(frozen=True)
-class FlagCondition(Condition):
-    wanted: bool
-
-    def check(self, view):
-        ok = view.has_v_nummer == self.wanted
-        return ok, "a V-nummer was found" if view.has_v_nummer else "no V-nummer was found"
-
-
-@dataclass(frozen=True)
-class AllOf(Condition):
-    parts: tuple[Condition, ...]
-
-    def check(self, view):
-        reasons = []
-        for part in self.parts:
-            ok, why = part.check(view)
-            if not ok:
-                return False, why
-            reasons.append(why)
-        return True, "; ".join(reasons)
-
-
-@dataclass(frozen=True)
-class AnyOf(Condition):
-    parts: tuple[Condition, ...]
-
-    def check(self, view):
-        misses = []
-        for part in self.parts:
-            ok, why = part.check(view)
-            if ok:
-                return True, why
-            misses.append(why)
-        return False, " and ".join(misses) if view.explain else ""
-
-
-@dataclass(frozen=True)
-class Not(Condition):
-    part: Condition
-
-    def check(self, view):
-        ok, why = self.part.check(view)
-        return (not ok), (f"not: {why}" if ok else f"as required, {why}")
+RULE_KEYS = {"name", "type", "description", "when", "stop", "overrides", "triage", "context", "fallback"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +43,8 @@ class Rule:
     stop: bool = False
     overrides: tuple[str, ...] = ()
     triage: str = ""
+    context: tuple[str, ...] = ()
+    fallback: bool = False
     path: str = ""
     line: int = 0
 
@@ -181,13 +80,39 @@ def _rule(raw, path: str) -> Rule:
     overrides = raw.get("overrides", [])
     if not isinstance(overrides, list) or any(t not in TYPES for t in overrides):
         raise RuleError(path, line, f"overrides must be a list of types from {list(TYPES)}")
-    if not isinstance(raw.get("stop", False), bool):
-        raise RuleError(path, line, "stop must be true or false")
+    for flag in ("stop", "fallback"):
+        if not isinstance(raw.get(flag, False), bool):
+            raise RuleError(path, line, f"{flag} must be true or false")
+    context = raw.get("context", [])
+    if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+        raise RuleError(path, line, "context must be a list of context categories from context.yaml")
     return Rule(
         name=str(raw["name"]), type=raw["type"], description=" ".join(str(raw["description"]).split()),
         when=_condition(raw["when"], path, line), stop=raw.get("stop", False),
-        overrides=tuple(overrides), triage=str(raw.get("triage", "")), path=path, line=line or 0,
+        overrides=tuple(overrides), triage=str(raw.get("triage", "")), context=tuple(context),
+        fallback=raw.get("fallback", False), path=path, line=line or 0,
     )
+
+
+def from_word_start(pattern) -> str:
+    """A pattern that begins with a letter matches from the start of a word: 'sepot' finds 'Sepotbrief'
+    and 'niet-sepot', not 'gesepot'. Anchoring at word starts also makes a long list of patterns fast."""
+    if not isinstance(pattern, str):
+        return pattern  # compile_any says what is wrong with it
+    first = pattern.lstrip("(")
+    if first[:1].isalnum() and not pattern.startswith("(?"):
+        return rf"\b(?:{pattern})"
+    return pattern
+
+
+def _needs(sources: tuple[str, ...]) -> tuple[frozenset[str], ...] | None:
+    needs: list[frozenset[str]] = []
+    for source in sources:
+        found = literals.required(source)
+        if found is None:
+            return None
+        needs.extend(found)
+    return tuple(needs)
 
 
 def _condition(raw, path: str, line: int | None) -> Condition:
@@ -198,7 +123,8 @@ def _condition(raw, path: str, line: int | None) -> Condition:
     for key, value in raw.items():
         if key in SCOPES:
             sources = tuple(value) if isinstance(value, list) else (value,)
-            parts.append(TextCondition(key, compile_any(value, path, line), sources))
+            pattern = compile_any([from_word_start(v) for v in sources], path, line)
+            parts.append(TextCondition(key, pattern, sources, _needs(sources)))
         elif key == "header":
             if not isinstance(value, dict):
                 raise RuleError(path, line, "header: expects a mapping of header name to pattern")

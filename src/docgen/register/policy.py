@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.classify.patterns import compile_any
 from docgen.errors import RuleError
 from docgen.yamlfile import check_keys, load_yaml
 
@@ -28,9 +27,9 @@ REDENEN = {  # the defaults of inbox_rules/procedure.yaml, for a register withou
     "tolk": "voor de voorbereiding van de zienswijze een tolk nodig is",
     "dossier": "het dossier nog niet (volledig) beschikbaar is",
     "medisch": "betrokkene vanwege de medische of psychische situatie meer tijd nodig heeft",
-    "agenda": "de gemachtigde niet eerder in de gelegenheid is",
-    "onbereikbaar": "betrokkene tijdelijk niet bereikbaar is",
-    "stukken": "er nog stukken moeten worden verzameld",
+    "agenda_gemachtigde": "de gemachtigde niet eerder in de gelegenheid is",
+    "cliënt_onbereikbaar": "betrokkene tijdelijk niet bereikbaar is",
+    "geen_gemachtigde": "betrokkene nog een gemachtigde zoekt",
 }
 
 
@@ -39,11 +38,6 @@ class Uitstel:
     zonder_reden_weken: int = 2
     met_reden_weken: int = 4
     redenen: dict[str, str] = field(default_factory=lambda: dict(REDENEN))  # key → how the letter names it
-    herken: dict = field(default_factory=dict)                              # key → Pattern recognising it
-
-    def reasons_in(self, text: str) -> list[str]:
-        """The accepted reasons a request gives, by key, in the order of the policy."""
-        return [key for key, pattern in self.herken.items() if pattern.search(text)]
 
 
 @dataclass(frozen=True)
@@ -83,16 +77,11 @@ def load_policy(folder: Path) -> Policy:
     for key in ("zonder_reden_weken", "met_reden_weken"):
         if key in raw_uitstel and (not isinstance(raw_uitstel[key], int) or raw_uitstel[key] < 0):
             raise RuleError(p, getattr(raw_uitstel, "line", None), f"uitstel.{key} must be a whole number of weeks")
-    redenen, herken = {}, {}
-    raw_redenen = raw_uitstel.get("redenen") or {}
-    if not isinstance(raw_redenen, dict):
-        raise RuleError(p, getattr(raw_uitstel, "line", None), "uitstel.redenen maps a reason to herken and tekst")
-    for key, spec in raw_redenen.items():
-        line = getattr(spec, "line", None)
-        check_keys(spec, p, f"uitstel.redenen.{key}", {"herken", "tekst"}, ("herken", "tekst"))
-        redenen[key] = " ".join(str(spec["tekst"]).split())
-        herken[key] = compile_any(spec["herken"], p, line)
-    uitstel = Uitstel(raw_uitstel.get("zonder_reden_weken", 2), raw_uitstel.get("met_reden_weken", 4), redenen, herken)
+    redenen = raw_uitstel.get("redenen") or {}
+    if not isinstance(redenen, dict) or not all(isinstance(v, str) for v in redenen.values()):
+        raise RuleError(p, getattr(raw_uitstel, "line", None), "uitstel.redenen maps a reason to its wording")
+    uitstel = Uitstel(raw_uitstel.get("zonder_reden_weken", 2), raw_uitstel.get("met_reden_weken", 4),
+                      {k: " ".join(v.split()) for k, v in redenen.items()})
     if uitstel.met_reden_weken < uitstel.zonder_reden_weken:
         raise RuleError(p, getattr(raw_uitstel, "line", None), "uitstel.met_reden_weken is less than zonder_reden_weken")
     return Policy(
