@@ -29,8 +29,8 @@ def test_an_encoded_display_name_cannot_pose_as_the_om(tmp_path):
     spoof.write_bytes(hostile.spoofed_sender())
     (row,) = jsonl(run_docgen("classify", "--jsonl", str(spoof)))
     assert row["type"] == "sepot" and row["triage"] is True
-    assert ("triage: untrusted sender: display name shows address parket@om.nl but the mail comes from "
-            "attacker@evil.example") in row["reasons"]
+    assert any("de naam van de afzender toont het adres parket@om.nl, maar de mail komt van attacker@evil.example"
+               in reason for reason in row["reasons"])
 
 
 def test_a_spoofed_sepot_drafts_no_voornemen(tmp_path):
