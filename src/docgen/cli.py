@@ -30,7 +30,7 @@ from docgen.register.report import (
     state_counts,
     type_counts,
 )
-from docgen.register.store import Store
+from docgen.register.store import LAWYER_KINDS, Store
 from docgen.sources.config import from_file, from_urls
 from docgen.sources.folder import FolderSource
 from docgen.watcher import Watcher, drain
@@ -189,10 +189,16 @@ def case_data(settings: Settings, store: Store, v_nummer: str, clock: Clock) -> 
             "letter": letter.kind, "state": letter.state, "reason": letter.reason,
             "versions": [{"version": v.number, "status": v.status, "origin": v.origin, "docx": v.docx_path,
                           "pdf": v.pdf_path, "date": v.letter_date.isoformat() if v.letter_date else None,
-                          "open_points": list(v.open_points), "reason": v.reason, "approved_by": v.approved_by,
-                          "cosigned_by": v.cosigned_by} for v in letter.versions]})
+                          "open_points": list(v.open_points), "reason": v.reason, "created_by": v.created_by,
+                          "created_at": v.created_at, "approved_by": v.approved_by, "approved_at": v.approved_at,
+                          "cosigned_by": v.cosigned_by, "cosigned_at": v.cosigned_at} for v in letter.versions]})
+    parket = next((e.fields["parketnummer"] for e in reversed(case.events) if e.fields.get("parketnummer")), "")
+    lawyer = case.gemachtigde or next(({"naam": e.fields.get("afzender", ""), "email": e.fields["afzender_adres"]}
+                                       for e in reversed(case.events)
+                                       if e.kind in LAWYER_KINDS and e.fields.get("afzender_adres")), {})
     return {
-        "v_nummer": case.v_nummer, "state": str(case.state), "person": case.person,
+        "v_nummer": case.v_nummer, "state": str(case.state), "person": case.person, "parketnummer": parket,
+        "gemachtigde": lawyer, "eenheid": case.eenheid,
         "events": [{"kind": e.kind, "date": e.date.isoformat() if e.date else None,
                     "received": e.received.isoformat() if e.received else None, "message": e.message,
                     "fields": {k: v for k, v in e.fields.items() if k not in ("argumenten", "open_punten")}}

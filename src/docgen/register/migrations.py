@@ -206,4 +206,11 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_by_user ON login_failures (user_name, at);
 CREATE INDEX login_failures_by_address ON login_failures (address, at)
 """),
+    ("0007_web_list_indexes", """
+CREATE INDEX messages_by_status ON messages (status);
+CREATE INDEX letters_by_state ON letters (state);
+CREATE INDEX cases_by_due ON cases (next_due);
+CREATE INDEX cases_by_state ON cases (state);
+CREATE INDEX audit_by_letter ON audit (letter_id)
+"""),
 )
