@@ -36,6 +36,7 @@ class ShownAttachment:
 @dataclass(frozen=True)
 class Shown:
     available: bool
+    quarantined: bool = False  # the file was kept in quarantine: looked at, never parsed as trusted
     sender: str = ""
     sender_name: str = ""
     subject: str = ""
@@ -70,7 +71,7 @@ def show(settings, row) -> Shown:
     path = path_of(settings, row)
     if path is None:
         return Shown(False)
-    if row["status"] == "quarantined":
+    if path.parent == settings.quarantine:
         return _look(str(path))
     return _parsed(str(path), str(settings.rules))
 
@@ -84,7 +85,7 @@ def _parsed(path: str, rules_folder: str) -> Shown:
     try:
         msg = parse_message(Path(path).read_bytes())
     except QuarantineError as exc:
-        return Shown(True, warnings=(f"quarantined: {exc.reason}",))
+        return Shown(True, True, warnings=(f"quarantined: {exc.reason}",))
     rules = _rules(rules_folder)
     result = classify(msg, rules, explain=True)
     hits = {line.split(":")[0].removeprefix("rule ") for line in result.trace if ": HIT" in line}
@@ -93,7 +94,7 @@ def _parsed(path: str, rules_folder: str) -> Shown:
                         for i, a in enumerate(msg.attachments))
     forwarded = tuple((m.sender_name or m.sender, m.subject, m.body[:MAX_TEXT]) for m in _all(msg.forwarded))
     sent = msg.date.isoformat() if msg.date else ""
-    return Shown(True, msg.sender, msg.sender_name, msg.subject, sent, msg.body[:MAX_TEXT], msg.quoted[:MAX_TEXT],
+    return Shown(True, False, msg.sender, msg.sender_name, msg.subject, sent, msg.body[:MAX_TEXT], msg.quoted[:MAX_TEXT],
                  attachments, forwarded, msg.warnings, result.trace, fired)
 
 
@@ -130,7 +131,7 @@ def _look(path: str) -> Shown:
         sent = email.utils.parsedate_to_datetime(str(msg.get("Date", ""))).isoformat()
     except (TypeError, ValueError, IndexError):
         sent = ""
-    return Shown(True, address.lower(), name, _header(msg.get("Subject", "")), sent,
+    return Shown(True, True, address.lower(), name, _header(msg.get("Subject", "")), sent,
                  visible_text("\n\n".join(texts)[:MAX_TEXT]), attachments=tuple(attachments))
 
 
@@ -148,13 +149,11 @@ def _header(value) -> str:
 
 def attachment(settings, row, number: int) -> tuple[str, bytes] | None:
     """The bytes of attachment `number` as parse_message counts them; None when it is not there or the
-    file was quarantined. Checked against the parsed name, so a change in counting never hands out the
+    message was quarantined (also after its release). Checked against the parsed name, so a change in counting never hands out the
     wrong file."""
-    if row["status"] == "quarantined":
-        return None
     path = path_of(settings, row)
     shown = show(settings, row) if path else None
-    if not shown or not shown.available or not 0 <= number < len(shown.attachments):
+    if not shown or not shown.available or shown.quarantined or not 0 <= number < len(shown.attachments):
         return None
     msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
     found = [p for p in _leaves(msg) if not _body_part(p)]
