@@ -46,7 +46,9 @@ class Page:
 
 def fold(text: str | None) -> str:
     """Lower case without accents: `Zoë` is found by `zoe`."""
-    plain = unicodedata.normalize("NFKD", text or "")
+    if not text or text.isascii():
+        return (text or "").lower()
+    plain = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
 
 
@@ -64,8 +66,15 @@ class Lists:
         if self.db.dialect == "sqlite":  # PostgreSQL has lower(); SQLite's only folds ASCII
             self.db.conn.create_function("fold", 1, fold, deterministic=True)
 
-    def _fold_sql(self, column: str) -> str:
-        return f"fold({column})" if self.db.dialect == "sqlite" else f"lower({column})"
+    def _folded(self, column: str) -> str:
+        """`column` matches a folded LIKE pattern: accents ignored on SQLite (a Python function: for short
+        columns such as a name), case ignored on both."""
+        return f"fold({column}) LIKE ? ESCAPE '\\'" if self.db.dialect == "sqlite" else \
+            f"lower({column}) LIKE ? ESCAPE '\\'"
+
+    def _ci(self, column: str) -> str:
+        """`column` matches a LIKE pattern ignoring case (SQLite's LIKE ignores ASCII case by itself)."""
+        return f"{column} {'LIKE' if self.db.dialect == 'sqlite' else 'ILIKE'} ? ESCAPE '\\'"
 
     def _page(self, select: str, where: list[str], params: list, order: str, number: int, size: int) -> Page:
         clause = (" WHERE " + " AND ".join(where)) if where else ""
@@ -89,7 +98,7 @@ class Lists:
         where: list[str] = []
         text = q.strip()
         if text:
-            options = [f"{self._fold_sql('naam')} LIKE ? ESCAPE '\\'", "parketnummer LIKE ? ESCAPE '\\'"]
+            options = [self._folded("naam"), "parketnummer LIKE ? ESCAPE '\\'"]
             params += [_like(fold(text)), _like(text)]
             digits = "".join(ch for ch in text if ch.isdigit())
             if len(digits) >= 3 and all(ch.isdigit() or ch in " .-" for ch in text):
@@ -103,8 +112,7 @@ class Lists:
             where.append("next_label = ?")
             params.append(step)
         if deadline == "verlopen":
-            where.append("(overdue = 1 OR next_due < ?)")
-            params.append(day)
+            where.append("overdue_now = 1")
         elif deadline == "week":
             where.append("next_due >= ? AND next_due <= ?")
             params += [day, end_of_week(today).isoformat()]
@@ -153,9 +161,8 @@ class Lists:
         if text:
             digits = "".join(ch for ch in text if ch.isdigit())
             needle = digits if len(digits) == 10 and all(ch.isdigit() or ch in " .-" for ch in text) else text
-            options = [f"{self._fold_sql(c)} LIKE ? ESCAPE '\\'" for c in ("sender", "sender_name", "subject",
-                                                                           "fields")]
-            params += [_like(fold(needle))] * 4
+            options = [self._ci(c) for c in ("sender", "sender_name", "subject", "fields")]
+            params += [_like(needle)] * 4
             options.append("v_nummers LIKE ? ESCAPE '\\'")
             params.append(_like(needle))
             where.append("(" + " OR ".join(options) + ")")
