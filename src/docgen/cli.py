@@ -413,7 +413,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     from docgen.web.auth import ROLES, hash_password
 
     settings = Settings.from_env(args.data)
-    if args.action != "add" and not settings.database_url.startswith("postgres") and not settings.data.is_dir():
+    if args.action == "list" and not settings.database_url.startswith("postgres") and not settings.data.is_dir():
         raise DocgenError(f"no data directory {settings.data} (give --data, or add a user first)")
     with Store(settings.database_url) as store:
         reviews = Reviews(store)
