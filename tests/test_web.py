@@ -100,7 +100,6 @@ def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser
     assert page.locator("tr.triage").count() == 2  # a phishing mail, and an M55 without V-nummer
     assert "schrijfrichtingstekens" in page.inner_text("tr.quarantined")  # quarantine, with its reason in Dutch
     phishing = page.locator("tr.triage", has_text="ind-beveiliging.com").locator("a").get_attribute("href")
-    _shot(page, "inbox")
     page.locator("tr.triage", has_text="geen V-nummer gevonden in deze M55").locator("a").click()
     page.get_by_label("V-nummer (10 cijfers)").fill("1111111111")
     page.click("button:has-text('Vastleggen')")
@@ -166,7 +165,6 @@ def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(brows
     word = page.request.get(site + grant.locator("a", has_text="-v2.docx").get_attribute("href")).body()
     (tmp_path / "grant.docx").write_bytes(word)
     assert "[naam behandelaar]" not in docx_text(tmp_path / "grant.docx") and "bea" in docx_text(tmp_path / "grant.docx")
-    _shot(page, "case")
     page.close()
 
     page = _login(browser, site, "cor")
@@ -219,7 +217,6 @@ def test_the_template_maintainer_sees_the_check_and_everyone_the_report(browser,
     assert preview.headers["content-type"] == "application/pdf" and preview.body().startswith(b"%PDF")
     page.goto(f"{site}/report")
     assert "sepot → voornemen tot intrekking" in page.inner_text("main")
-    _shot(page, "report")
     page.close()
 
 

@@ -49,6 +49,7 @@ def test_the_monitor_matches_a_zienswijze_without_v_nummer_to_its_case_from_the_
     page = log_in(browser, site, "mona")
     page.get_by_role("link", name="Triage").click()
     assert "Triage en quarantaine" in page.inner_text("h1")
+    shot(page, "inbox")
     page.locator("tr", has_text="bosman@rechtshulpzuid.nl").get_by_role("link").click()
     main = page.inner_text("main")
     for seen in ("mr. L. Bosman <bosman@rechtshulpzuid.nl>", "Zienswijze voornemen tot intrekking", "3 april 2026",
@@ -107,8 +108,13 @@ def test_a_quarantined_message_is_shown_without_its_attachments_and_released_onl
 
 def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_approves(browser, site):
     page = log_in(browser, site, "bea")
+    page.get_by_role("link", name="Vandaag").click()
+    assert "Vandaag, 17 april 2026" in page.inner_text("h1")
+    shot(page, "vandaag")
+    page.get_by_role("link", name="Zaken").click()
     page.get_by_label("Zoeken op V-nummer, naam of parketnummer").fill("turay")
     page.get_by_role("button", name="Zoeken").click()
+    shot(page, "cases")
     page.get_by_role("link", name=SAMUEL_TURAY).click()
     waits = page.locator("section.wait").inner_text()
     assert "Waarom de beschikking intrekking wacht" in waits and "wacht op voortgezet verblijf" in waits

@@ -203,3 +203,33 @@ def test_the_header_counts_what_waits_for_each_role(settings):
     behandelaar = client(settings, "bea").get("/vandaag").text
     assert re.search(rf'>Mijn concepten <span class="count"[^>]*>{concepts}</span>', behandelaar)
     assert "Triage" not in behandelaar.split("</nav>")[0]
+
+
+def test_the_lists_answer_alike_on_sqlite_and_postgresql(database_url):
+    from docgen.model import Classification
+    from docgen.register.lists import Lists
+
+    with Store(database_url) as store:
+        with store.db.transaction():
+            for n, naam in enumerate(("Zoë Jansen", "Li Sesay", "Grace Conteh")):
+                v = f"200000000{n}"
+                store.mark_dirty(v)
+                store.save_case({"v_nummer": v, "state": "aanvraag", "naam": naam, "geboortedatum": "1990-01-01",
+                                 "parketnummer": f"09/00000{n}-25", "next_due": f"2026-04-{16 + n}",
+                                 "next_label": "Beschikking verlening", "overdue": n == 0, "waiting": False,
+                                 "attention": False, "next_check": None}, [])
+        for n, status in enumerate(("classified", "triage")):
+            result = Classification("zienswijze", () if status == "triage" else ("2000000001",), status == "triage",
+                                    {"datum": "2026-04-10"}, triage_reasons=("no V-nummer found in this zienswijze",))
+            store.record(digest=f"{n:064x}", source="t", key=str(n), name=f"{n}.eml", message_id="",
+                         received=dt.datetime(2026, 4, 10, 9, tzinfo=dt.UTC), result=result,
+                         sender="pinas@rechtshulpzuid.nl", sender_name="mr. R. Pinas", subject=f"Zienswijze {n}")
+        lists = Lists(store)
+        assert [r["naam"] for r in lists.cases(TODAY, q="jansen").rows] == ["Zoë Jansen"]
+        assert [r["v_nummer"] for r in lists.cases(TODAY, q="2000.000.002").rows] == ["2000000002"]
+        assert lists.cases(TODAY, deadline="verlopen").total == 1  # overdue: due before today
+        assert [r["naam"] for r in lists.cases(TODAY, sort="naam", descending=True).rows][0] == "Zoë Jansen"
+        assert lists.messages(q="PINAS").total == 2 and lists.messages(status="open").total == 1
+        assert lists.messages(q="2000000001").total == 1
+        assert lists.counts("monitor", "mona", TODAY) == {"triage": 1}
+        assert lists.deadlines_this_week(TODAY).total == 3
