@@ -67,8 +67,9 @@ def p95_ms(fn, n: int) -> float:
 
 
 def fill(store: Store, cases: int, seed: int = 7) -> None:
-    """`cases` synthetic cases: their messages and events in bulk, then each case's listing row as the drafter
-    makes it (assessed, no letters rendered)."""
+    """`cases` synthetic cases: their messages and events in bulk, a concept letter for each case with an
+    event after the M55 (as the drafter registers it, files not rendered), then each case's listing row as
+    the drafter makes it."""
     rng = random.Random(seed)
     db = store.db
     with db.transaction():
@@ -86,13 +87,28 @@ def fill(store: Store, cases: int, seed: int = 7) -> None:
                              " status, type, v_nummers, fields, sender, subject) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                              " RETURNING id", (f"{i:064x}", "bench", str(i), f"{i}.eml", at, at, now(), "classified",
                                                kind, json.dumps([v]), json.dumps(values), "x@politie.nl", kind))
-                store.add_event(v, kind, day.isoformat(), at, msg["id"], json.dumps(values))
+                event = store.add_event(v, kind, day.isoformat(), at, msg["id"], json.dumps(values))
+                if kind == "sepot":
+                    letter(db, v, event, n)
     drafter = Drafter(Settings(data=Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).parent,
                                rules=ROOT / "inbox_rules", templates=TEMPLATES), store, Clock.on(TODAY))
     at = Clock.on(TODAY).now()
     with db.transaction():
         for v in store.dirty_cases(limit=cases + 1):
             store.save_case(summary(drafter.case(v), at), [])
+
+
+def letter(db, v: str, event: int, n: int) -> None:
+    when = now()
+    row = db.one("INSERT INTO letters (v_nummer, slot, kind, trigger_event, state, updated_at) VALUES (?,?,?,?,?,?)"
+                 " RETURNING id", (v, f"voornemen-intrekking:{event}", "voornemen-intrekking", event, "concept", when))
+    db.execute("INSERT INTO versions (letter_id, number, origin, status, docx_path, pdf_path, docx_sha256, created_by,"
+               " created_at) VALUES (?,?,?,?,?,?,?,?,?)", (row["id"], 1, "gemaakt", "concept",
+                                                          f"outbox/{v}/{v}-voornemen-intrekking-v1.docx",
+                                                          f"outbox/{v}/{v}-voornemen-intrekking-v1.pdf",
+                                                          f"{n:064x}", "docgen", when))
+    db.execute("INSERT INTO audit (at, actor, action, v_nummer, letter_id, version) VALUES (?,?,?,?,?,?)",
+               (when, "docgen", "concept", v, row["id"], 1))
 
 
 def page_figures(n: int, cases: int) -> None:
@@ -127,6 +143,7 @@ def page_figures(n: int, cases: int) -> None:
             "case page": (f"/cases/{v}", f"SELECT * FROM events e JOIN messages m ON m.id = e.message_row"
                                          f" WHERE e.v_nummer = '{v}'"),
             "inbox, page 1": ("/inbox", "SELECT * FROM messages ORDER BY id DESC LIMIT 50"),
+            "Mijn concepten": ("/werk/concepten", "SELECT * FROM letters WHERE state = 'concept' LIMIT 50"),
             "report": ("/report", "SELECT * FROM events ORDER BY v_nummer, event_date, id"),
         }
         from docgen.web.reporting import forget

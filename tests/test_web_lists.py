@@ -233,3 +233,18 @@ def test_the_lists_answer_alike_on_sqlite_and_postgresql(database_url):
         assert lists.messages(q="2000000001").total == 1
         assert lists.counts("monitor", "mona", TODAY) == {"triage": 1}
         assert lists.deadlines_this_week(TODAY).total == 3
+
+
+def test_the_approval_page_says_before_the_button_why_a_version_cannot_be_approved(settings):
+    web = client(settings, "bea")
+    with Store(settings.database) as store:
+        concept = store.db.scalar("SELECT MIN(id) FROM versions WHERE status = 'concept'")
+    page = web.get(f"/versions/{concept}/approve").text
+    assert "Ja, goedkeuren" in page and 'name="sha256"' in page
+    cosign = client(settings, "bea").get(f"/versions/{concept}/cosign")
+    assert cosign.status_code == 403  # a behandelaar does not co-sign
+    with Store(settings.database) as store:
+        Reviews(store).add_user("cor", hash_password(PASSWORD), "contactpersoon")
+    page = client(settings, "cor").get(f"/versions/{concept}/cosign").text
+    assert "Alleen een goedgekeurde versie kan worden medeondertekend; deze versie is concept." in page
+    assert "Ja, medeondertekenen" not in page

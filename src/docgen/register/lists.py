@@ -228,10 +228,16 @@ class Lists:
         out: dict[str, int] = {}
         if role in ("monitor", "admin"):
             out["triage"] = self.open_messages()
-        if role in ("behandelaar", "admin"):
-            out["concepten"] = self.my_concepts(None if everyone else user, 1).total
-            out["termijnen"] = self.deadlines_this_week(today).total
-            out["achterhaald"] = self.outdated().total
-        if role in ("contactpersoon", "admin"):
-            out["medeondertekenen"] = self.to_cosign(None if everyone else user).total
+        if role in ("behandelaar", "admin"):  # counted without the joins the lists show
+            mine = "" if everyone else f" AND COALESCE({self._LAST_HAND}, ?) = ?"
+            out["concepten"] = self.db.scalar("SELECT COUNT(*) FROM letters l WHERE l.state = 'concept'" + mine,
+                                              () if everyone else (user, user)) or 0
+            out["termijnen"] = self.db.scalar("SELECT COUNT(*) FROM cases WHERE next_due <= ?",
+                                              (end_of_week(today).isoformat(),)) or 0
+            out["achterhaald"] = self.db.scalar("SELECT COUNT(*) FROM letters WHERE state = 'achterhaald'") or 0
+        if role in ("contactpersoon", "admin"):  # only a letter's latest version can be goedgekeurd
+            out["medeondertekenen"] = self.db.scalar(
+                "SELECT COUNT(*) FROM versions WHERE status = 'goedgekeurd'" + ("" if everyone else
+                                                                               " AND approved_by <> ?"),
+                () if everyone else (user,)) or 0
         return out

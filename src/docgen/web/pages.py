@@ -99,15 +99,3 @@ def local_path(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
-
-
-def back(default: str = "pages.cases") -> str:
-    """Where a form came from, if it was a page of this application; else `default`."""
-    referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.scheme in ("http", "https"):
-        path = local_path(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
-        if path:
-            return path
-    return url_for(default)
-
-

@@ -40,7 +40,23 @@ def _confirm(version: int, action: str):
     if action == "goedkeuren":
         points = [p for p in points if not (v.origin == "gemaakt" and p == "[naam behandelaar]")]
     return render_template("confirm.html", letter=letter, v=v, action=action, points=points,
-                           back=url_for("pages.case", v_nummer=letter.v_nummer))
+                           blocked=_blocked(letter, v, action), back=url_for("pages.case", v_nummer=letter.v_nummer))
+
+
+def _blocked(letter, v, action: str) -> str:
+    """Why this version cannot be approved or co-signed now, said before anyone presses the button (the
+    register decides again when they do)."""
+    if v.number != letter.latest.number:
+        return f"Er is een nieuwere versie (versie {letter.latest.number}); beoordeel die."
+    if letter.state in ("definitief", "achterhaald"):
+        return "Deze brief is definitief en kan niet meer veranderen."
+    if action == "goedkeuren" and v.status != "concept":
+        return f"Alleen een concept kan worden goedgekeurd; deze versie is {v.status}."
+    if action == "medeondertekenen" and v.status != "goedgekeurd":
+        return f"Alleen een goedgekeurde versie kan worden medeondertekend; deze versie is {v.status}."
+    if action == "medeondertekenen" and v.approved_by == g.user:
+        return "Medeondertekenen doet een ander dan wie goedkeurde."
+    return ""
 
 
 def _after(letter) -> str:
