@@ -248,3 +248,17 @@ def test_the_approval_page_says_before_the_button_why_a_version_cannot_be_approv
     page = client(settings, "cor").get(f"/versions/{concept}/cosign").text
     assert "Alleen een goedgekeurde versie kan worden medeondertekend; deze versie is concept." in page
     assert "Ja, medeondertekenen" not in page
+
+
+def test_a_version_downloads_under_its_case_and_number_and_its_pdf_shows_in_the_browser(settings):
+    web = client(settings, "bea")
+    with Store(settings.database) as store:
+        version = store.db.scalar("SELECT MIN(v.id) FROM versions v JOIN letters l ON l.id = v.letter_id"
+                                  " WHERE l.v_nummer = ? AND l.kind = 'voornemen-intrekking'", (SEPOT,))
+    download = web.get(f"/versions/{version}/docx")
+    download.close()
+    assert download.headers["Content-Disposition"] == f"attachment; filename={SEPOT}-voornemen-intrekking-v1.docx"
+    shown = web.get(f"/versions/{version}/pdf?bekijken=1")
+    shown.close()
+    assert shown.headers["Content-Disposition"] == f"inline; filename={SEPOT}-voornemen-intrekking-v1.pdf"
+    assert shown.mimetype == "application/pdf"
