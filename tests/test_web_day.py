@@ -90,6 +90,17 @@ def test_the_monitor_matches_a_zienswijze_without_v_nummer_to_its_case_from_the_
     page.close()
 
 
+def test_a_message_without_v_nummer_proposes_the_case_with_the_same_name_and_birth_date(browser, site):
+    page = log_in(browser, site, "mona")
+    page.goto(f"{site.url}/inbox?status=open&q=Hawa+Owusu")
+    page.get_by_role("link", name="M55-formulier Hawa Owusu").click()
+    proposed = page.locator("table", has_text="Voorgestelde zaken")
+    assert "dezelfde naam en geboortedatum" in proposed.inner_text()
+    proposed.get_by_role("button", name="Koppelen aan zaak 5878505886 (Hawa Owusu)").click()
+    assert "Vastgelegd: M55 voor V-nummer 5878505886" in page.inner_text("main")
+    page.close()
+
+
 def test_a_quarantined_message_is_shown_without_its_attachments_and_released_only_after_review(browser, site):
     page = log_in(browser, site, "mona")
     page.goto(f"{site.url}/inbox?status=quarantaine")

@@ -141,6 +141,14 @@ class Lists:
             return []
         return self.cases(dt.date.min, q=q, sort="naam", size=limit).rows
 
+    def names(self, v_nummers: list[str]) -> dict[str, dict]:
+        """The listing rows of these cases (name, date of birth, state), for a message's proposed cases."""
+        if not v_nummers:
+            return {}
+        rows = self.db.all(f"SELECT v_nummer, naam, geboortedatum, state FROM cases WHERE v_nummer IN"
+                           f" ({','.join('?' * len(v_nummers))})", list(v_nummers))
+        return {r["v_nummer"]: dict(r) for r in rows}
+
     def deadlines_this_week(self, today: dt.date, number: int = 1, size: int = PAGE_SIZE) -> Page:
         """Open targets due by Sunday, the overdue ones first."""
         select = ("SELECT v_nummer, state, naam, next_due, next_label, waiting, CASE WHEN overdue = 1 OR next_due < ?"

@@ -51,8 +51,7 @@ def _message_page(message: int, error: str = "", form: dict | None = None, statu
     q = request.args.get("q", "") if form is None else form.get("q", "")
     found = lists().find_cases(q) if q else []
     suggestions = g.store.suggestions(message) if row["status"] in ("triage", "quarantined") else []
-    heads = {s[0]: s for s in suggestions}
-    names = {r["v_nummer"]: r for r in lists().find_cases(" ".join(heads), limit=len(heads))} if heads else {}
+    names = lists().names([v for v, _ in suggestions])
     form = form or {"type": row["type"] or "", "v_nummer": request.args.get("v", "")}
     next_open = lists().next_open_message(message) if may("monitor") else None
     return render_template("message.html", m=_row(row), shown=shown, types=TYPES, event_types=EVENT_TYPES,
