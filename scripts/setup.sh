@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything docgen needs on a Debian machine (run as root): the Debian
-# packages for PDF rendering, OCR and PDF reading, a virtual environment in .venv
-# and the Python packages. Safe to run again; it only installs what is missing.
+# packages for PDF rendering (WeasyPrint, and LibreOffice for the DOCX constructs it
+# cannot render), OCR and PDF reading, a virtual environment in .venv and the
+# Python packages. Safe to run again; it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ DEBS=(
   poppler-utils                        # pdftotext: tests read drafted PDFs back
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0  # weasyprint
   fonts-dejavu-core fonts-liberation   # fonts for the PDF letters
+  libreoffice-writer-nogui             # archival PDF of an upload with text boxes, footnotes, fields...
   shared-mime-info
   ${DOCGEN_EXTRA_DEBS:-}
 )

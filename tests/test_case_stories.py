@@ -156,3 +156,23 @@ def test_the_same_mail_in_arrival_order_under_watch_ends_with_the_drafts_of_one_
     watched_drafts, run_drafts = final_drafts(data), final_drafts(tmp_path / "run-var")
     assert watched_drafts == run_drafts
     assert len(run_drafts) >= 8
+
+
+def test_the_decision_on_voortgezet_verblijf_brings_the_intrekking_with_it(register):
+    v = "4100000041"
+    register.deliver("vv-aangekondigd", "01-m55", "02-sepot", "03-uitreiking", "04-zienswijze")
+    register.run("2026-07-01")
+    assert register.letter(v, "beschikking-intrekking") is None
+    old = {k: os.environ.get(k) for k in register.env}
+    os.environ.update(register.env)
+    try:
+        run_docgen("decide", v, "voortgezet-verblijf", "afgewezen", "--date", "3-7-2026", "--by", "bea",
+                   "--data", str(register.data), "--today", "2026-07-03")
+    finally:
+        for k, val in old.items():
+            os.environ.pop(k) if val is None else os.environ.__setitem__(k, val)
+    register.run("2026-07-03")
+    text = register.text(register.letter(v, "beschikking-intrekking").latest)
+    assert "tegelijk met de beslissing van 3 juli 2026 op de aanvraag" in text
+    case = register.case(v, "2026-07-03")
+    assert case["state"] == "besluit intrekking" and not case["waits"]

@@ -26,8 +26,14 @@ def test_case_json_has_the_timeline_and_the_zienswijze_deadline(register):
     # Uitreiking 11 March 2026 + 2 weeks + 4 weeks uitstel (with a reason) = Wednesday 22 April 2026.
     assert zienswijze["due"] == "2026-04-22"
     letters = {d["letter"]: d for d in case["letters"]}
-    assert {"beschikking-verlening", "voornemen-intrekking", "besluit-uitstel", "beschikking-intrekking"} <= set(letters)
+    assert {"beschikking-verlening", "voornemen-intrekking", "besluit-uitstel"} <= set(letters)
     assert letters["voornemen-intrekking"]["versions"][0]["status"] == "concept"
+    # The zienswijze announces an application for voortgezet verblijf: the revocation waits for its decision,
+    # and the M55 without V-nummer in triage carries her name and date of birth.
+    assert "beschikking-intrekking" not in letters
+    later = json.loads(run_docgen("case", "58785 05886", "--json", "--data", str(register), "--today", "6-10-2026").stdout)
+    assert later["state"] == "wacht op voortgezet verblijf"
+    assert any("voortgezet verblijf" in w for w in later["waits"]) and any("triage" in w for w in later["waits"])
 
 
 def test_cases_lists_overdue_first(register):

@@ -30,7 +30,8 @@ def test_each_letter_carries_what_the_law_and_the_unit_require(letter, rendered)
     printed = " ".join(pdf_text(pdf_path).split())
     for text in (word, printed):
         assert EXAMPLE_V in text and "Voorbeeld Persoon" in text and "2 januari 1990" in text
-        assert "B83/1234567890/" in text  # the IND's reference
+        # The IND's reference; the gemeente's does not name the unit (it learns nothing of the ground).
+        assert ("IND/1234567890/" if letter.name.endswith("gemeente") else "B83/1234567890/") in text
         for phrase in letter.required:
             assert phrase in text, f"{letter.name} lacks {phrase!r}"
 
@@ -91,7 +92,7 @@ def test_without_a_zienswijze_the_decision_says_none_came_in(tmp_path):
     # 9 March + 2 weeks = 23 March; + 2 weeks = 6 April, tweede Paasdag → 7 April
     ("2", [], "Ik willig uw verzoek in", "7 april 2026"),
     ("6", [], "Ik willig uw verzoek gedeeltelijk in", "7 april 2026"),  # 2 weeks without a reason
-    ("6", ["tolk"], "Ik willig uw verzoek gedeeltelijk in", "20 april 2026"),
+    ("6", ["tolk"], "Ik willig uw verzoek gedeeltelijk in", "20 april 2026"),  # 23 March + 4 weeks
 ])
 def test_an_uitstelverzoek_is_weighed_and_the_letter_names_the_reasons_and_the_new_date(tmp_path, weeks, reasons,
                                                                                        outcome, end):
@@ -102,7 +103,7 @@ def test_an_uitstelverzoek_is_weighed_and_the_letter_names_the_reasons_and_the_n
     granted = {slot: when for slot, when in FINALS.items() if not slot.startswith("beschikking-intrekking")}
     text = _render("besluit-uitstel", events, tmp_path, now=EXAMPLE_NOW.replace(month=3, day=17), finals=granted)
     assert outcome in text and f"loopt nu tot en met {end}" in text
-    assert ("er is een tolk nodig" in text) == bool(reasons)
+    assert ("U voert aan dat voor de voorbereiding van de zienswijze een tolk nodig is." in text) == bool(reasons)
     assert "2026-" not in text  # never an ISO date
 
 
@@ -127,6 +128,15 @@ BREAKAGES = {
                     "unknown field 'blok.titell'"),
     "syntax": ("besluit-uitstel.docx", lambda d: d.add_paragraph("{{ naam "), "template syntax error"),
     "remedy removed": ("beschikking-verlening.docx", _remove_paragraphs_with("bezwaar"), "lacks 'bezwaar'"),
+    "iso date": ("voornemen-intrekking.docx", lambda d: d.add_paragraph("Uiterlijk 2026-05-01 reageren."),
+                 "shows the date 2026-05-01 in ISO form"),
+    "ground to the gemeente": ("kennisgeving.docx", lambda d: d.add_paragraph("Betrokkene is slachtoffer van mensenhandel."),
+                               "says 'slachtoffer'"),
+    "remedy on a notice": ("kennisgeving.docx", lambda d: d.add_paragraph("Tegen dit besluit kunt u bezwaar maken."),
+                           "says 'bezwaar'"),
+    "addressee removed": ("besluit-uitstel.docx", _remove_paragraphs_with("{{ regel }}"), "has no addressee block"),
+    "placeholder left": ("bevestiging-bedenktijd.docx", lambda d: d.add_paragraph("Bel [telefoonnummer politie]."),
+                         "still shows the placeholder [telefoonnummer politie]"),
 }
 
 

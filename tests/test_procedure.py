@@ -48,8 +48,8 @@ def _needed(case):
 
 def test_the_zienswijze_term_is_extended_by_uitstel_and_by_the_law():
     case = assess(V, STORY, GRANTED, at("2026-04-01"))
-    # 20 March + 2 weeks = 3 April (Goede Vrijdag → 7 April); 3 April + 2 weeks uitstel = 17 April, a Friday.
-    assert _deadline(case, "zienswijze").due == D(2026, 4, 17)
+    # 20 March + 2 weeks = 3 April (Goede Vrijdag; 6 April tweede Paasdag → 7 April); + 2 weeks uitstel = 21 April.
+    assert _deadline(case, "zienswijze").due == D(2026, 4, 21)
     assert "2 weken uitstel" in _deadline(case, "zienswijze").basis
 
 
@@ -65,7 +65,7 @@ def test_events_arriving_in_any_order_give_the_same_case():
 def test_a_message_received_twice_counts_once_and_is_reported():
     twice = STORY + [ev(9, "uitreiking", "2026-03-20")]
     case = assess(V, twice, GRANTED, at("2026-04-01"))
-    assert _deadline(case, "zienswijze").due == D(2026, 4, 17)
+    assert _deadline(case, "zienswijze").due == D(2026, 4, 21)
     assert any("twee keer ontvangen" in odd for odd in case.oddities)
 
 
@@ -81,20 +81,21 @@ def test_an_uitstelverzoek_after_the_term_is_refused_and_does_not_extend_it():
     late = STORY[:3] + [ev(4, "uitstelverzoek", "2026-04-20", weken="4")]
     case = assess(V, late, GRANTED, at("2026-04-21"))
     assert _deadline(case, "zienswijze").due == D(2026, 4, 7)  # 3 April Goede Vrijdag → Tuesday 7 April
-    assert case.uitstel[0].outcome == "afgewezen" and "na afloop van de termijn" in case.uitstel[0].why
+    assert case.uitstel[0].outcome == "afgewezen" and "al was verstreken" in case.uitstel[0].why
+    assert "betrek ik daarbij" in case.uitstel[0].why  # refused, but a late zienswijze is still weighed
     assert case.state == State.BESLUIT
 
 
 def test_a_long_uitstel_without_reasons_is_granted_in_part_and_with_reasons_up_to_the_policy():
     bare = STORY[:3] + [ev(4, "uitstelverzoek", "2026-03-25", weken="6")]
     reasoned = STORY[:3] + [ev(4, "uitstelverzoek", "2026-03-25", weken="6", redenen=["tolk", "medisch"])]
-    policy = Policy(uitstel=Policy().uitstel.__class__(2, 4, {"tolk": "een tolk is nodig", "medisch": "medisch"}))
+    policy = Policy(uitstel=Policy().uitstel.__class__(2, 4, {"tolk": "een tolk nodig is", "medisch": "medisch"}))
     without = assess(V, bare, GRANTED, at("2026-03-26"), policy).uitstel[0]
     with_reasons = assess(V, reasoned, GRANTED, at("2026-03-26"), policy).uitstel[0]
     assert (without.outcome, without.granted_weeks) == ("gedeeltelijk toegekend", 2)
     assert (with_reasons.outcome, with_reasons.granted_weeks) == ("gedeeltelijk toegekend", 4)
-    assert with_reasons.reasons == ("een tolk is nodig", "medisch")
-    assert with_reasons.term_after == D(2026, 5, 1)  # 3 April + 4 weeks
+    assert with_reasons.reasons == ("een tolk nodig is", "medisch")
+    assert with_reasons.term_after == D(2026, 5, 6)  # 7 April + 4 weeks = 5 May (bevrijdingsdag) → 6 May
 
 
 def test_a_gegrond_beklag_revives_the_case_and_nothing_is_revoked():

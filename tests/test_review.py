@@ -168,3 +168,17 @@ def test_approving_a_drafted_letter_writes_the_behandelaar_into_it(register):
     text = "\n".join(p.text for p in docx.Document(str(settings.data / approved.docx_path)).paragraphs)
     assert "B. de Behandelaar" in text and "[naam behandelaar]" not in text
     assert Path(settings.data / letter.latest.docx_path).exists()  # version 1 is kept
+
+
+def test_letters_are_kept_inside_the_data_directory_whatever_the_working_directory(register, tmp_path,
+                                                                                    monkeypatch):
+    from docgen.outbox import inside
+
+    settings, store, _ = register
+    monkeypatch.chdir(tmp_path)  # another working directory than the one the register was made in
+    letter = _voornemen(store)
+    assert not Path(letter.latest.docx_path).is_absolute() and letter.latest.docx_path.startswith("outbox/")
+    v2 = correct(settings, store, letter.id, 1, "bea", _corrected(settings, letter.latest, "Elders."), CLOCK)
+    assert (settings.data / v2.docx_path).is_file() and not (tmp_path / v2.docx_path).exists()
+    with pytest.raises(ValueError, match="outside the data directory"):
+        inside(settings.data, "../../etc/passwd")

@@ -45,7 +45,7 @@ def settings(tmp_path_factory):
                                  "geboortedatum": "1990-01-01", "parketnummer": f"09/{n:06d}-25",
                                  "next_due": (TODAY + dt.timedelta(days=n % 3 * 20 - 5)).isoformat(),
                                  "next_label": "Voornemen tot intrekking", "overdue": n % 3 == 0, "waiting": n == 7,
-                                 "attention": False, "next_check": None}, [])
+                                 "attention": False, "next_check": None, "steps": {}}, [])
         for name, role in (("mona", "monitor"), ("bea", "behandelaar"), ("max", "manager")):
             Reviews(store).add_user(name, hash_password(PASSWORD), role)
     return settings
@@ -217,7 +217,7 @@ def test_the_lists_answer_alike_on_sqlite_and_postgresql(database_url):
                 store.save_case({"v_nummer": v, "state": "aanvraag", "naam": naam, "geboortedatum": "1990-01-01",
                                  "parketnummer": f"09/00000{n}-25", "next_due": f"2026-04-{16 + n}",
                                  "next_label": "Beschikking verlening", "overdue": n == 0, "waiting": False,
-                                 "attention": False, "next_check": None}, [])
+                                 "attention": False, "next_check": None, "steps": {}}, [])
         for n, status in enumerate(("classified", "triage")):
             result = Classification("zienswijze", () if status == "triage" else ("2000000001",), status == "triage",
                                     {"datum": "2026-04-10"}, triage_reasons=("no V-nummer found in this zienswijze",))

@@ -27,6 +27,7 @@ from docgen.register.report import (
     lead_times,
     load_cases,
     per_case,
+    register_rows,
     state_counts,
     type_counts,
 )
@@ -100,7 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     drafted: list = []
     try:
         # Read everything first: letters see the whole case.
-        handled = drain(pipeline, source, draft=False, on_message=progress.tick if progress else None)
+        handled = drain(pipeline, source, draft=False, reassess=False,
+                        on_message=progress.tick if progress else None)
         if progress:
             progress.done()
         drafted = pipeline.draft_due()
@@ -319,14 +321,31 @@ def cmd_case(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_decide(args: argparse.Namespace) -> int:
+    """Record a decision the IND takes itself: on voortgezet verblijf (the revocation that waited for it
+    follows) or on a bezwaar. The drafter does the rest."""
+    from docgen.register.store import Reviews
+
+    settings, store = _register(args)
+    v_nummer = _v_nummer(args.v_nummer)
+    if not store.events(v_nummer):
+        raise DocgenError(f"no case with V-nummer {v_nummer} in the register")
+    kind = {"voortgezet-verblijf": "besluit_vv", "bezwaar": "besluit_bezwaar"}[args.what]
+    day = _day_arg(args.date, "--date")
+    Reviews(store).record_decision(v_nummer, kind, day, {"uitkomst": args.outcome}, args.by, _clock(args).now())
+    Drafter(settings, store, _clock(args)).reassess(v_nummer)
+    print(f"recorded: {args.what} {args.outcome} on {dutch_date(day)} for {v_nummer}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The pilot's tables: lead time per step against target; counts per message type and state."""
     settings, store = _register(args)
     start, end = _day_arg(args.date_from, "--from"), _day_arg(args.date_to, "--to")
-    cases = load_cases(store, Drafts(store), _clock(args).now(), load_policy(settings.rules))
+    rows = register_rows(store, Drafts(store), _clock(args).now(), load_policy(settings.rules))
     out = csv.writer(sys.stdout)
     if args.per_case:
-        header, rows = per_case(cases)
+        header, rows = per_case(rows)
         if args.csv:
             out.writerow(header)
             out.writerows(rows)
@@ -334,9 +353,9 @@ def cmd_report(args: argparse.Namespace) -> int:
             for row in [header] + rows:
                 print(" | ".join(row))
         return 0
-    steps = lead_times(cases, start, end)
+    steps = lead_times([measured for _, _, measured in rows], start, end)
     types = type_counts(store.messages(), start, end)
-    states = state_counts(cases)
+    states = state_counts(rows)
     if args.csv:
         out.writerow(["tabel", "naam", "streeftermijn", "eenheid", "gemiddeld", "aantal", "binnen_streeftermijn",
                       "pilot"])
@@ -558,6 +577,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_case)
+
+    p = sub.add_parser("decide", help="record the IND's decision on voortgezet verblijf or on a bezwaar for a case")
+    p.add_argument("v_nummer", help="the V-nummer (spaces or dots allowed)")
+    p.add_argument("what", choices=["voortgezet-verblijf", "bezwaar"])
+    p.add_argument("outcome", choices=["toegewezen", "afgewezen", "ingetrokken", "niet-ontvankelijk"])
+    p.add_argument("--date", required=True, help="the day of the decision (YYYY-MM-DD or D-M-YYYY)")
+    p.add_argument("--by", required=True, help="who records it (the behandelaar's account name)")
+    p.add_argument("--data", default=None, help="data directory (default ./var)")
+    p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
+    p.set_defaults(func=cmd_decide)
 
     p = sub.add_parser("report", help="the pilot's tables: lead times per step, counts per type and state")
     p.add_argument("--from", dest="date_from", help="first day of the period (YYYY-MM-DD or D-M-YYYY)")

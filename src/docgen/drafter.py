@@ -27,6 +27,7 @@ from docgen.outbox import version_paths, write_draft
 from docgen.register.drafts import Claim, Drafts
 from docgen.register.policy import Policy, load_policy
 from docgen.register.procedure import assess
+from docgen.register.report import measure
 from docgen.register.store import LAWYER_KINDS, Store, person_key, sha256
 
 log = logging.getLogger("docgen")
@@ -53,9 +54,12 @@ class Drafter:
     # -- the case ---------------------------------------------------------------------------
 
     def case(self, v_nummer: str) -> Case:
-        """The case as of now, read-only (for `docgen case` and the case page)."""
-        return assess(v_nummer, self.store.events(v_nummer), self.drafts.finals(v_nummer), self.clock.now(),
-                      self.policy, self.store.triage_waits(v_nummer))
+        """The case as of now, read-only (for `docgen case` and the case page). Which messages in triage
+        may belong to it follows from the case itself (its keys), so it waits for them at once."""
+        events, finals, now = self.store.events(v_nummer), self.drafts.finals(v_nummer), self.clock.now()
+        bare = assess(v_nummer, events, finals, now, self.policy)
+        waits = self.store.triage_waits(case_keys(bare, self.policy))
+        return assess(v_nummer, events, finals, now, self.policy, waits) if waits else bare
 
     def reassess(self, v_nummer: str) -> list[int]:
         """Reassess one case and bring its letters in line, in one transaction; the versions to render."""
@@ -69,6 +73,16 @@ class Drafter:
             to_render = self.drafts.sync(v_nummer, needs, why_not(case), now)
             self.store.save_case(summary(case, now), case_keys(case, self.policy))
         return to_render
+
+    def reassess_marked(self, v_nummers: list[str]) -> None:
+        """Inside intake's transaction: reassess the cases a message touched, each in a savepoint, so a case
+        that cannot be reassessed stays marked for the drafter and never undoes the message's record."""
+        for v_nummer in v_nummers:
+            try:
+                with self.store.db.savepoint("reassess"):
+                    self.reassess(v_nummer)
+            except Exception:  # the case stays marked; the drafter tries again and logs again
+                log.error("reassess failed v_nummer=%s", v_nummer, exc_info=True)
 
     def work(self) -> list[Drafted]:
         """One pass: wake what time changed, reassess every marked case, render every pending version."""
@@ -161,7 +175,7 @@ def summary(case: Case, now: dt.datetime) -> dict:
             "geboortedatum": case.person.get("geboortedatum", ""), "parketnummer": parket,
             "next_due": nxt.due.isoformat() if nxt else None, "next_label": nxt.label if nxt else "",
             "overdue": overdue, "waiting": bool(case.waits), "attention": bool(case.attention or case.oddities),
-            "next_check": min(checks).isoformat() if checks else None}
+            "next_check": min(checks).isoformat() if checks else None, "steps": measure(case)}
 
 
 def case_keys(case: Case, policy: Policy) -> list[tuple[str, str]]:

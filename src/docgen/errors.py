@@ -4,6 +4,7 @@
     ├── RuleError               a rule file is invalid (file, line, reason); stops the start
     ├── QuarantineError         a message is unsafe or unreadable; it goes to quarantine, with reason
     ├── TemplateError           a letter template is broken or needs data the letter lacks
+    ├── ArchivalPdfError        no archival PDF can be made that says what the DOCX says
     └── RegisterError           the case register cannot record what it was given
 """
 
@@ -31,6 +32,16 @@ class QuarantineError(DocgenError):
 
 class TemplateError(DocgenError):
     """Raised when a template cannot be rendered; the message names file, variable and fix."""
+
+
+class ArchivalPdfError(DocgenError):
+    """Raised when a DOCX cannot become an archival PDF with the same text (unreadable file, or a
+    construct only LibreOffice renders while LibreOffice is missing or fails). `dutch` is the reason
+    for the behandelaar; the message (English) is for the log and names no content."""
+
+    def __init__(self, reason: str, dutch: str):
+        self.reason, self.dutch = reason, dutch
+        super().__init__(reason)
 
 
 class RegisterError(DocgenError):

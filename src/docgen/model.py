@@ -208,7 +208,6 @@ class Case:
     sepot: Event | None = None
     uitreiking: Event | None = None
     term_end: dt.date | None = None                   # end of the zienswijze term (Atw applied)
-    term_raw: dt.date | None = None                   # the same before the Algemene termijnenwet
     term_basis: str = ""
     uitstel: tuple[Uitstel, ...] = ()
     zienswijzen: tuple[Event, ...] = ()               # zienswijzen since the sepot, late ones included

@@ -22,20 +22,9 @@ def write_draft(outbox: Path, path: Path, data: bytes) -> None:
 
 
 def write_new(outbox: Path, path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet: complete (via a temporary file) and exclusive (a hard link
-    fails when another writer got there first), so two writers of one version can never both win."""
-    partial = outbox.parent / PARTIAL
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=partial, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(tmp, path)  # FileExistsError when taken
-    finally:
-        os.unlink(tmp)
+    """Write a file that must not exist yet: complete and exclusive (FileExistsError when another writer got
+    there first), so two writers of one version can never both win."""
+    write_atomic(path, data, outbox.parent / PARTIAL, exclusive=True)
 
 
 def clean_partial(outbox: Path, older_than_seconds: float = 600) -> int:
@@ -78,8 +67,9 @@ def freeze(path: Path) -> None:
 PARTIAL = ".partial"  # in the data directory, beside the outbox: staff only ever see complete files
 
 
-def write_atomic(path: Path, data: bytes, partial: Path | None = None) -> None:
-    """Write to a temporary file, then rename: a crash never leaves half a file under the final name."""
+def write_atomic(path: Path, data: bytes, partial: Path | None = None, exclusive: bool = False) -> None:
+    """Write to a temporary file, then rename (or, `exclusive`, hard-link, which fails when the name is
+    taken): a crash never leaves half a file under the final name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = partial or path.parent
     partial.mkdir(parents=True, exist_ok=True)
@@ -89,11 +79,13 @@ def write_atomic(path: Path, data: bytes, partial: Path | None = None) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        if exclusive:
+            os.link(tmp, path)
+        else:
+            os.replace(tmp, path)
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
 
 
 def send_for_review(review, drafted) -> None:

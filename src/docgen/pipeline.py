@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field, replace
 
 from docgen.classify import RuleSet, classify, load_rules
@@ -22,6 +23,7 @@ from docgen.parse import Limits, parse_message
 from docgen.register.store import Store, sha256
 
 log = logging.getLogger("docgen")
+_UNIT = re.compile(r"(?:politie-?\s?eenheid|eenheid\s+politie)\s*:\s*([^\n]{2,80})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ class Pipeline:
         self.drafter = Drafter(settings, self.store, clock)
         self._library = None
 
-    def process(self, raw: RawMessage, draft: bool = True) -> Outcome:
-        """Handle one message. With draft=False the caller drafts later (a drafter thread)."""
+    def process(self, raw: RawMessage, draft: bool = True, reassess: bool = True) -> Outcome:
+        """Handle one message. With draft=False the caller drafts later (the drafter process); with
+        reassess=False its cases are only marked, for a caller that reads a whole backlog first."""
         digest = sha256(raw.data)
         known = self.store.known(digest)
         if known:
@@ -69,10 +72,13 @@ class Pipeline:
         # The message as received, for the monitor's message page (its text, its attachments); the register
         # refers to it by its SHA-256. Written before the record, so a recorded message always has it.
         write_atomic(self.settings.messages / f"{digest}.eml", raw.data)
-        recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
-                                     message_id=msg.message_id, received=msg.date, result=result,
-                                     arrived=arrival(raw, msg, self.clock), sender=msg.sender,
-                                     sender_name=msg.sender_name, subject=msg.subject)
+        with self.store.db.transaction():  # the message, its events and its cases' letters: one commit
+            recorded = self.store.record(digest=digest, source=raw.source, key=raw.key, name=raw.name,
+                                         message_id=msg.message_id, received=msg.date, result=result,
+                                         arrived=arrival(raw, msg, self.clock), sender=msg.sender,
+                                         sender_name=msg.sender_name, subject=msg.subject)
+            if not recorded.duplicate and reassess:
+                self.drafter.reassess_marked(self.store.marked_by(recorded.message_row, result.v_nummers))
         if recorded.duplicate:
             return self._log(Outcome(raw.key, "duplicate", message_id=msg.message_id,
                                      recorded=self.store.known(digest) or "classified"))
@@ -86,6 +92,11 @@ class Pipeline:
         """Every message carries its sender (the addressee of a reply, the key to a lawyer's earlier mail);
         a zienswijze the arguments it raises (for the motivated decision)."""
         fields = {**result.fields, "afzender": msg.sender_name or msg.sender, "afzender_adres": msg.sender}
+        if result.type == "m55" and not fields.get("eenheid"):
+            text = "\n".join([msg.body] + [a.text for a in msg.attachments if a.text] + [f.body for f in msg.forwarded])
+            unit = _UNIT.search(text)
+            if unit:
+                fields["eenheid"] = " ".join(unit.group(1).split())[:80]
         if result.type == "uitstelverzoek":
             text = "\n\n".join([msg.subject, msg.body] + [a.text for a in msg.attachments if a.text])
             fields["redenen"] = self.drafter.policy.uitstel.reasons_in(text)

@@ -39,10 +39,7 @@ def _blocking(points: list[str], allow_behandelaar: bool) -> list[str]:
 def approve(settings: Settings, store: Store, version_id: int, user: dict, digest: str, clock: Clock) -> Version:
     """`user` is the approving account: name, and naam/telefoon/email for the letter."""
     drafts = Drafts(store)
-    found = drafts.version(version_id)
-    if found is None:
-        raise Refused("Deze versie bestaat niet.")
-    letter, version = found
+    letter, version = drafts.require(version_id)
     if version.status != CONCEPT:
         raise Refused(f"Alleen een concept kan worden goedgekeurd; deze versie is {version.status}.")
     if digest != version.docx_sha256:
@@ -121,10 +118,7 @@ def _store_new(settings, drafts, letter, expected, origin, user, docx_bytes, pdf
 
 def cosign(settings: Settings, store: Store, version_id: int, user: str, digest: str, clock: Clock) -> Version:
     drafts = Drafts(store)
-    found = drafts.version(version_id)
-    if found is None:
-        raise Refused("Deze versie bestaat niet.")
-    _, version = found
+    _, version = drafts.require(version_id)
     points = docx_unfinished(read_version(settings, version))
     if points:
         raise Refused("Nog niet af: " + "; ".join(p[:80] for p in points))

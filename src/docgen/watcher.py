@@ -26,7 +26,7 @@ RESCAN_SECONDS = 60.0  # letters that time made due (a term has ended)
 POLL_SECONDS = 1.0     # marks from elsewhere (a triage decision on the web page) are drafted within this
 
 
-def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None) -> int:
+def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_message=None, reassess: bool = True) -> int:
     """Process every complete file waiting in the folder; return how many were handled."""
     handled = 0
     for path in source.pending():
@@ -34,7 +34,7 @@ def drain(pipeline: Pipeline, source: FolderSource, draft: bool = True, on_messa
             source.wakeup.set()  # look again soon
             continue
         try:
-            outcome = pipeline.process(source.read(path), draft=draft)
+            outcome = pipeline.process(source.read(path), draft=draft, reassess=reassess)
         except FileNotFoundError:
             continue  # taken by another watcher
         except Exception as exc:  # never let one message stop the watcher; it stays for a retry

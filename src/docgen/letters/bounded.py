@@ -17,6 +17,7 @@ from docgen.letters.upload import UploadRefused
 
 log = logging.getLogger("docgen.letters")
 MEMORY_BYTES = 1024**3
+REFUSED = b"DOCGEN-REFUSED:"  # the child could not make an archival PDF equal to the DOCX; the reason follows
 
 
 def render_pdf_bounded(docx: bytes, templates: Path, title: str, seconds: float = 60,
@@ -29,6 +30,8 @@ def render_pdf_bounded(docx: bytes, templates: Path, title: str, seconds: float 
         log.warning("upload render stopped after %s s", seconds)
         raise UploadRefused(f"Het document is niet binnen {seconds:g} seconden als PDF op te maken. "
                             "Maak het kleiner of eenvoudiger en upload het opnieuw.") from None
+    if done.returncode == 3 and done.stdout.startswith(REFUSED):
+        raise UploadRefused(done.stdout[len(REFUSED):].decode("utf-8", "replace")[:500])
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
         log.warning("upload render failed: exit %s", done.returncode)  # stderr may quote the letter: not logged
         raise UploadRefused("Van dit document kon geen PDF worden gemaakt (te groot of te ingewikkeld). "
@@ -40,10 +43,17 @@ def _child(argv: list[str]) -> int:
     templates, title, cpu_seconds, memory_bytes = argv
     resource.setrlimit(resource.RLIMIT_AS, (int(memory_bytes), int(memory_bytes)))
     resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_seconds), int(cpu_seconds)))
+    from docgen.errors import ArchivalPdfError
     from docgen.letters.render import render_pdf
 
     docx = sys.stdin.buffer.read()
-    sys.stdout.buffer.write(render_pdf(docx, Path(templates), title))
+    try:
+        pdf = render_pdf(docx, Path(templates), title)
+    except ArchivalPdfError as exc:  # the reason for the behandelaar, in Dutch, to the parent
+        sys.stdout.buffer.write(REFUSED + exc.dutch.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return 3
+    sys.stdout.buffer.write(pdf)
     sys.stdout.buffer.flush()
     return 0
 

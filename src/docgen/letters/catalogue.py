@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from docgen.model import Case, Event, State
 
 COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "nationaliteit", "geadresseerde",
-                    "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender"})
+                    "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender", "melder"})
 NESTED = {
     "motivering": frozenset({"titel", "tekst"}),
+    "uitstel": frozenset({"datum", "tot"}),
     "zienswijzen": frozenset({"datum", "laat", "afzender"}),
     "afzender": frozenset({"naam", "unit", "adres", "postcode_plaats", "telefoon", "email"}),
 }
@@ -38,8 +39,13 @@ class LetterKind:
 
 
 def _bedenktijd(case: Case) -> list[Event]:
-    blocked = any("bedenktijd" in a for a in case.attention)
-    return [case.bedenktijd] if case.bedenktijd is not None and not blocked else []
+    """Not for a getuige-aangever or in detention without consent; and no confirmation of a bedenktijd that
+    has already ended (by aangifte, departure, ...) before the confirmation was sent."""
+    if case.bedenktijd is None or any("bedenktijd" in a for a in case.attention):
+        return []
+    if case.bedenktijd_ended and not case.final("bevestiging-bedenktijd", case.bedenktijd):
+        return []
+    return [case.bedenktijd]
 
 
 def _grant(case: Case) -> list[Event]:
@@ -75,6 +81,15 @@ def _revived_grant(case: Case) -> list[Event]:
     return [case.revived] if revoked else []
 
 
+def _withdrawn(case: Case) -> list[Event]:
+    """A gegrond beklag before any revocation: the voornemen that was handed out is withdrawn."""
+    if case.revived is None or case.sepot is None or not case.final("voornemen-intrekking", case.sepot):
+        return []
+    if case.uitreiking is not None and case.final("beschikking-intrekking", case.uitreiking):
+        return []
+    return [case.revived]
+
+
 def _kennisgeving(decision: str, partner: str, needs, after: str, variables: frozenset[str],
                   required: tuple[str, ...], forbidden: tuple[str, ...] = ()) -> LetterKind:
     code = ("KV" if decision == "verlening" else "KI") + partner[0].upper()
@@ -85,19 +100,20 @@ def _kennisgeving(decision: str, partner: str, needs, after: str, variables: fro
 
 
 NOTICE = frozenset({"besluit", "besluit_datum", "ingangsdatum", "einddatum", "een_dag", "ontvanger", "parketnummer",
-                    "eenheid", "a_nummer", "verzoek"})
+                    "eenheid", "a_nummer", "verzoek", "grondslag"})
+GRANT = frozenset({"ingangsdatum", "einddatum", "een_dag", "grondslag", "grond", "getuige", "m55_datum", "m55_ontvangen",
+                   "sepot_datum", "parketnummer", "eenheid", "eu", "herleefd", "beklag_datum", "beklag_kenmerk"})
 
 LETTERS: tuple[LetterKind, ...] = (
     LetterKind("bevestiging-bedenktijd", "BT", "bevestiging-bedenktijd", "Bevestiging bedenktijd", _bedenktijd,
-               COMMON | {"bedenktijd_start", "bedenktijd_einde", "eenheid"}, ("8, onder k", "drie maanden", "B8/3")),
+               COMMON | {"bedenktijd_start", "bedenktijd_einde", "eenheid", "eu"}, ("8, onder k", "drie maanden", "B8/3")),
     LetterKind("beschikking-verlening", "VL", "beschikking-verlening", "Beschikking verlening verblijfsvergunning", _grant,
-               COMMON | {"ingangsdatum", "einddatum", "een_dag", "grondslag", "grond", "m55_datum", "sepot_datum",
-                         "parketnummer", "eenheid"},
-               GROUNDS + REMEDY + ("tijdelijke humanitaire gronden",), besluit=True),
+               COMMON | GRANT, GROUNDS + REMEDY + ("tijdelijke humanitaire gronden",), besluit=True),
     _kennisgeving("verlening", "politie", _grant, "beschikking-verlening", NOTICE, ("3.48",)),
     _kennisgeving("verlening", "om", _grant, "beschikking-verlening", NOTICE, ("3.48",)),
     LetterKind("voornemen-intrekking", "VN", "voornemen-intrekking", "Voornemen tot intrekking verblijfsvergunning",
-               _voornemen, COMMON | {"parketnummer", "sepot_datum", "ingangsdatum", "eenheid"},
+               _voornemen, COMMON | {"parketnummer", "sepot_datum", "ingangsdatum", "einddatum", "eenheid", "getuige",
+                                     "grondslag"},
                GROUNDS + ("4:8", "4:9", "twee weken", "B9/12", "3.51", "beklag", "paspoort", "leges",
                           "represailles", "beslissing op die aanvraag")),
     LetterKind("besluit-uitstel", "US", "besluit-uitstel", "Besluit op uitstelverzoek", _uitstel,
@@ -107,7 +123,8 @@ LETTERS: tuple[LetterKind, ...] = (
                _revocation,
                COMMON | {"parketnummer", "sepot_datum", "uitreiking_datum", "termijn_einde", "zienswijze",
                          "zienswijzen", "te_laat", "motivering", "open_punten", "ingangsdatum", "vv_status",
-                         "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid"},
+                         "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid", "grondslag",
+                         "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),
@@ -115,9 +132,10 @@ LETTERS: tuple[LetterKind, ...] = (
     _kennisgeving("intrekking", "gemeente", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",),
                   forbidden=("slachtoffer", "mensenhandel", "B8/3", "sepot", "zienswijze")),
     LetterKind("beschikking-verlening-herleefd", "VH", "beschikking-verlening", "Beschikking verlening na gegrond beklag",
-               _revived_grant, COMMON | {"ingangsdatum", "einddatum", "een_dag", "grondslag", "grond", "m55_datum",
-                                         "sepot_datum", "parketnummer", "eenheid"},
-               GROUNDS + REMEDY, besluit=True),
+               _revived_grant, COMMON | GRANT, GROUNDS + REMEDY + ("gegrond",), besluit=True),
+    LetterKind("mededeling-afzien-intrekking", "AI", "afzien-intrekking", "Mededeling: geen intrekking na gegrond beklag",
+               _withdrawn, COMMON | {"beklag_datum", "beklag_kenmerk", "parketnummer", "uitreiking_datum",
+                                     "sepot_datum", "vergunning_tot", "eenheid"}, ("gegrond", "12")),
 )
 
 

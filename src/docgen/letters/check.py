@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,27 +84,49 @@ def _nested(file: str, tree: nodes.Template) -> list[Problem]:
     return problems
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+REMEDY_WORDS = ("bezwaar", "vier weken", "artikel 69")
+
+
 def _required(path: Path, letter: LetterKind, folder: Path) -> list[Problem]:
-    import docx
+    """The machine-checkable part of LETTERS.md, on the letter rendered for the example case."""
+    from docgen.letters.unfinished import docx_plain_text, unfinished
 
     context = example_context(letter, folder)
     try:
         rendered = render_docx(path, context)
     except DocgenError as exc:
         return [Problem(path.name, f"cannot be rendered for {letter.name}: {exc}", "see the message")]
-    document = docx.Document(io.BytesIO(rendered))
-    text = "\n".join([p.text for p in document.paragraphs] +
-                     [c.text for t in document.tables for r in t.rows for c in r.cells])
+    text = docx_plain_text(rendered)
+    flat = " ".join(text.split())
     problems = []
+
+    def problem(what: str, fix: str) -> None:
+        problems.append(Problem(path.name, f"the letter {letter.name} {what}", fix))
+
     for key in ("datum", "kenmerk", "v_nummer", "naam", "geboortedatum"):
         if context[key] not in text:
-            problems.append(Problem(path.name, f"the letter {letter.name} does not show {key}",
-                                    f"every letter carries date, reference, V-nummer, name and date of birth: "
-                                    f"add {{{{ {key} }}}}"))
+            problem(f"does not show {key}", f"every letter carries date, reference, V-nummer, name and date of birth: "
+                                            f"add {{{{ {key} }}}}")
+    lines = [line for line in context.get("geadresseerde", []) if line]
+    if not lines or not all(line in text for line in lines):
+        problem("has no addressee block", "add {%p for regel in geadresseerde %} {{ regel }} {%p endfor %} at the top")
     for phrase in letter.required:
-        if phrase not in text:
-            problems.append(Problem(path.name, f"the letter {letter.name} lacks '{phrase}'",
-                                    "restore the wording that contains it (legal grounds, remedy clause, terms)"))
+        if phrase not in flat:
+            problem(f"lacks '{phrase}'", "restore the wording that contains it (legal grounds, remedy clause, terms)")
+    if letter.besluit and not all(word in flat for word in REMEDY_WORDS):
+        problem("is a beschikking without the legal-remedy clause",
+                "add the paragraph on bezwaar within four weeks (artikel 69 Vw, artikel 6:7 Awb)")
+    for phrase in letter.forbidden:
+        if phrase.lower() in flat.lower():
+            problem(f"says '{phrase}', which it must not (LETTERS.md)",
+                    "a kennisgeving is no besluit and has no remedy clause; the gemeente learns no ground")
+    for iso in sorted(set(ISO_DATE.findall(text))):
+        problem(f"shows the date {iso} in ISO form", "dates are Dutch (3 maart 2026): use a date variable as it is")
+    for left in unfinished(text):
+        if not left.startswith("[OPEN PUNT"):
+            problem(f"still shows the placeholder {left} for a complete case",
+                    "every value comes from the case; check the variable's name in the template")
     return problems
 
 

@@ -38,7 +38,7 @@ def example_events(templates: Path) -> list[Event]:
         _event(4, "uitreiking", "2026-03-09"),
         _event(5, "uitstelverzoek", "2026-03-16", weken="3", redenen=["tolk"], **LAWYER),
         _event(6, "zienswijze", "2026-04-03", argumenten=chosen, open_punten=open_points, **LAWYER),
-        _event(7, "inschrijving_gemeente", "2026-04-10", a_nummer="1234567890", gemeente="Voorbeeldstad"),
+        _event(7, "inschrijving_gemeente", "2026-04-10", a_nummer="9876543210", gemeente="Voorbeeldstad"),
     ]
 
 
@@ -46,7 +46,7 @@ def _final(day: str) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
 
 
-FINALS = {"beschikking-verlening:2": _final("2026-01-05T15:00"), "voornemen-intrekking:3": _final("2026-03-03T10:00"),
+FINALS = {"bevestiging-bedenktijd:1": _final("2026-01-02T15:00"), "beschikking-verlening:2": _final("2026-01-05T15:00"), "voornemen-intrekking:3": _final("2026-03-03T10:00"),
           "beschikking-intrekking:4": _final("2026-04-20T10:00")}
 FINAL_DATES = {slot: when.date() for slot, when in FINALS.items()}
 
@@ -57,8 +57,11 @@ def example_needs(templates: Path) -> dict[str, Need]:
     case = assess(EXAMPLE_V, events, FINALS, EXAMPLE_NOW)
     needs = {need.letter.name: need for need in plan(case, FINAL_DATES)}
     revived = events + [_event(8, "beklag", "2026-04-15", soort="ingesteld"),
-                        _event(9, "beklag", "2026-05-15", soort="gegrond")]
+                        _event(9, "beklag", "2026-05-15", soort="gegrond", kenmerk="K26/0001")]
     later = EXAMPLE_NOW + dt.timedelta(days=30)
     for need in plan(assess(EXAMPLE_V, revived, FINALS, later), FINAL_DATES):
         needs.setdefault(need.letter.name, need)
+    before_revocation = {slot: when for slot, when in FINALS.items() if not slot.startswith("beschikking-intrekking")}
+    for need in plan(assess(EXAMPLE_V, revived, before_revocation, later), FINAL_DATES):
+        needs.setdefault(need.letter.name, need)  # the voornemen withdrawn: no revocation yet
     return needs

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from docgen.dates import add_months, dutch_date
 from docgen.letters.catalogue import LetterKind
+from docgen.letters.numbers import in_words
 from docgen.model import Case, Event
 from docgen.yamlfile import load_yaml
 
@@ -31,6 +33,11 @@ GROND = {
     "medewerking": "op andere wijze medewerking verleent aan het strafrechtelijk onderzoek naar mensenhandel",
     "getuige-aangever": "als getuige-aangever aangifte heeft gedaan van mensenhandel",
 }
+# Nationals of the EU/EEA and Switzerland fall under B8/3 only where EU law gives them no rights (B8/3.1).
+EU_NATIONALITIES = frozenset("""belgische bulgaarse cypriotische deense duitse estse finse franse griekse hongaarse ierse
+italiaanse kroatische letse litouwse luxemburgse maltese nederlandse oostenrijkse poolse portugese roemeense sloveense
+slowaakse spaanse tsjechische zweedse ijslandse liechtensteinse noorse zwitserse""".split())
+_INITIAL = re.compile(r"^(?:[A-Z]\.)+$|^mr\.?$|^dr\.?$|^drs\.?$|^ing\.?$", re.I)
 
 
 def afzender(templates: Path) -> dict:
@@ -49,28 +56,68 @@ def letter_facts(letter: LetterKind, trigger: Event, case: Case, finals_dates: d
     names the letter and its number within the case, so the same case gives the same reference however
     its mail arrived."""
     person = case.person
+    nationaliteit = person.get("nationaliteit", "")
     facts = {
         "kenmerk": f"B83/{case.v_nummer}/{letter.code}{sequence}",
         "v_nummer": case.v_nummer,
         "naam": person.get("naam") or UNKNOWN_NAME,
         "geboortedatum": dutch_date(person.get("geboortedatum")),
-        "nationaliteit": person.get("nationaliteit", ""),
+        "nationaliteit": nationaliteit,
         "eenheid": _eenheid(case),
+        "melder": _melder(case),
     }
     build = _BUILDERS[letter.template]
     facts.update(build(letter, trigger, case, finals_dates or {}))
+    if letter.name == "kennisgeving-intrekking-gemeente":  # the gemeente learns nothing of the ground
+        facts["kenmerk"] = f"IND/{case.v_nummer}/{sequence}"
     return facts
+
+
+def is_eu(nationaliteit: str) -> bool:
+    return nationaliteit.strip().lower() in EU_NATIONALITIES
 
 
 # -- addressees ---------------------------------------------------------------------------------
 
 def _eenheid(case: Case) -> str:
-    if case.eenheid:
-        unit = case.eenheid.strip()
-        if "marechaussee" in unit.lower() or unit.lower().startswith("kmar"):
-            return "Koninklijke Marechaussee" if unit.lower() in ("kmar", "koninklijke marechaussee") else unit
-        return unit if unit.lower().startswith("politie") else f"Politie, eenheid {unit}"
-    return "[politie-eenheid uit de M55]"
+    unit = (case.eenheid or "").strip()
+    if not unit:
+        return "[politie-eenheid uit de M55]"
+    low = unit.lower()
+    if "marechaussee" in low or low.startswith("kmar"):
+        return "Koninklijke Marechaussee" if low in ("kmar", "koninklijke marechaussee") else unit
+    return unit if low.startswith("politie") else f"Politie, eenheid {unit}"
+
+
+def _melder(case: Case) -> str:
+    """The police unit in a running sentence: "de politie, eenheid Rotterdam," / "de Koninklijke Marechaussee"."""
+    unit = _eenheid(case)
+    if unit.startswith("Politie, eenheid "):
+        return f"de politie, eenheid {unit.removeprefix('Politie, eenheid ')},"
+    if unit.startswith("["):
+        return f"de politie {unit}"
+    return f"de {unit}" if unit.lower().startswith("koninklijke") else f"de politie ({unit})"
+
+
+def surname(name: str) -> str:
+    """"mr. A. de Vries" → "De Vries"; "Hawa Owusu" → "Owusu" (the given name goes, the tussenvoegsel stays)."""
+    parts = [p for p in name.split() if not _INITIAL.match(p)]
+    if len(parts) > 1 and not name.split()[0].endswith("."):
+        parts = parts[1:]  # a first name, not initials
+    if not parts:
+        return ""
+    return parts[0][:1].upper() + " ".join(parts)[1:]
+
+
+def _person_aanhef(case: Case) -> str:
+    name = case.person.get("naam")
+    return f"Geachte heer/mevrouw {surname(name)}," if name else "Geachte heer, mevrouw,"
+
+
+def _lawyer_aanhef(lawyer: dict) -> str:
+    name = lawyer.get("naam", "")
+    title = "mr. " if name.lower().startswith("mr") else "heer/mevrouw "
+    return f"Geachte {title}{surname(name)}," if surname(name) else "Geachte heer, mevrouw,"
 
 
 def _person_lines(case: Case) -> list[str]:
@@ -81,27 +128,27 @@ def _gemachtigde_lines(g: dict) -> list[str]:
     lines = [g["naam"]]
     if g.get("kantoor"):
         lines.append(g["kantoor"])
-    lines.extend(part.strip() for part in (g.get("adres") or "").split(",") if part.strip())
-    if len(lines) == 1 and g.get("email"):
-        lines.append(g["email"])
+    address = [part.strip() for part in (g.get("adres") or "").split(",") if part.strip()]
+    lines.extend(address)
+    if not address and g.get("email"):
+        lines.append(f"per e-mail: {g['email']}")
     return lines
 
 
-def _aanhef(lawyer: dict | None) -> str:
-    """A lawyer is addressed by name ("Geachte mr. De Vries,"); anyone else formally without one."""
-    name = (lawyer or {}).get("naam", "")
-    return f"Geachte {name}," if name.lower().startswith("mr") else "Geachte heer, mevrouw,"
+def _gemachtigde_copy(g: dict) -> str:
+    return ", ".join(_gemachtigde_lines(g)) + " (gemachtigde)"
 
 
 def _to_person_or_lawyer(case: Case, prefer_lawyer: bool) -> dict:
+    """To the gemachtigde when one has written and the letter is a decision for them; otherwise to the person,
+    c/o the police unit of the M55. The other is in copy, with the police."""
     lawyer = prefer_lawyer and case.gemachtigde is not None
-    lines = _gemachtigde_lines(case.gemachtigde) if lawyer else _person_lines(case)
-    copies = []
-    if case.gemachtigde and not lawyer:
-        copies.append(f"{case.gemachtigde['naam']}" + (f", {case.gemachtigde['kantoor']}" if case.gemachtigde.get(
-            "kantoor") else "") + " (gemachtigde)")
-    copies.append(_eenheid(case))
-    return {"geadresseerde": lines, "aanhef": _aanhef(case.gemachtigde if lawyer else None), "afschrift": copies}
+    if lawyer:
+        return {"geadresseerde": _gemachtigde_lines(case.gemachtigde), "aanhef": _lawyer_aanhef(case.gemachtigde),
+                "afschrift": [f"betrokkene, p/a {_eenheid(case)}", _eenheid(case)]}
+    copies = [_gemachtigde_copy(case.gemachtigde)] if case.gemachtigde else []
+    return {"geadresseerde": _person_lines(case), "aanhef": _person_aanhef(case),
+            "afschrift": copies + [_eenheid(case)]}
 
 
 def _event_date(event: Event | None) -> str:
@@ -115,42 +162,57 @@ def _parketnummer(case: Case) -> str:
     return "[parketnummer]"
 
 
+def _permit_dates(one_day: bool, start: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:
+    return (start, start) if one_day else (start, add_months(start, months) - dt.timedelta(days=1))
+
+
+def _permit(case: Case) -> tuple[dt.date | None, dt.date | None]:
+    app = case.application
+    if app is None:
+        return None, None
+    return _permit_dates(case.one_day, app.received_day or app.day)
+
+
 # -- per template -------------------------------------------------------------------------------
 
 def _bedenktijd(letter, trigger, case, finals):
-    return {"geadresseerde": [_eenheid(case), "t.a.v. de afdeling die de M55 heeft gezonden"],
-            "aanhef": "Geachte heer, mevrouw,", "afschrift": [],
-            "bedenktijd_start": _event_date(trigger), "bedenktijd_einde": dutch_date(case.bedenktijd_end)}
-
-
-def _permit_dates(one_day: bool, start: dt.date, months: int = 12) -> tuple[dt.date, dt.date]:
-    return (start, start) if one_day else (start, add_months(start, months) - dt.timedelta(days=1))
+    return {"geadresseerde": [_eenheid(case), "t.a.v. de afdeling AVIM"], "aanhef": "Geachte heer, mevrouw,",
+            "afschrift": [], "bedenktijd_start": _event_date(trigger),
+            "bedenktijd_einde": dutch_date(case.bedenktijd_end), "eu": is_eu(case.person.get("nationaliteit", ""))}
 
 
 def _verlening(letter, trigger, case, finals):
     revived = letter.name.endswith("herleefd")
     app = case.application
-    start = (trigger.day if revived else (app.received_day or app.day))
-    begin, end = _permit_dates(case.one_day and not revived, start)
+    received = app.received_day or app.day
+    begin, end = _permit_dates(case.one_day and not revived, trigger.day if revived else received)
     ground = case.ground or "aangifte"
+    beklag = case.revived if revived else None
     return {**_to_person_or_lawyer(case, prefer_lawyer=False),
             "ingangsdatum": dutch_date(begin), "einddatum": dutch_date(end), "een_dag": case.one_day and not revived,
             "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"]), "grond": GROND.get(ground, GROND["aangifte"]),
-            "m55_datum": _event_date(app), "sepot_datum": _event_date(case.sepot),
-            "parketnummer": _parketnummer(case) if case.sepot else ""}
+            "getuige": ground == "getuige-aangever",
+            "m55_datum": _event_date(app), "m55_ontvangen": dutch_date(received),
+            "sepot_datum": _event_date(case.sepot), "parketnummer": _parketnummer(case) if case.sepot else "",
+            "eu": is_eu(case.person.get("nationaliteit", "")), "herleefd": revived,
+            "beklag_datum": _event_date(beklag) if beklag else "",
+            "beklag_kenmerk": (beklag.fields.get("kenmerk") or "") if beklag else ""}
 
 
 def _voornemen(letter, trigger, case, finals):
-    app = case.application
+    begin, end = _permit(case)
     return {**_to_person_or_lawyer(case, prefer_lawyer=False), "sepot_datum": _event_date(trigger),
             "parketnummer": trigger.fields.get("parketnummer") or _parketnummer(case),
-            "ingangsdatum": dutch_date(app.received_day if app else None) if app else ""}
+            "ingangsdatum": dutch_date(begin) if begin else "", "einddatum": dutch_date(end) if end else "",
+            "getuige": case.ground == "getuige-aangever",
+            "grondslag": GRONDSLAG.get(case.ground or "aangifte", GRONDSLAG["aangifte"])}
 
 
 def _uitstel(letter, trigger, case, finals):
     decision = next(u for u in case.uitstel if u.event.id == trigger.id)
-    return {**_requester(case, trigger), "verzoek_datum": _event_date(trigger), "weken": str(decision.asked_weeks or ""),
-            "toegekend_weken": str(decision.granted_weeks), "uitkomst": decision.outcome,
+    return {**_requester(case, trigger), "verzoek_datum": _event_date(trigger),
+            "weken": in_words(decision.asked_weeks) if decision.asked_weeks else "",
+            "toegekend_weken": in_words(decision.granted_weeks), "uitkomst": decision.outcome,
             "redenen": list(decision.reasons), "reden_afwijzing": decision.why,
             "oude_einddatum": dutch_date(decision.term_before) if decision.term_before else "",
             "nieuwe_einddatum": dutch_date(decision.term_after) if decision.term_after else ""}
@@ -158,13 +220,14 @@ def _uitstel(letter, trigger, case, finals):
 
 def _requester(case: Case, event: Event) -> dict:
     f = event.fields
-    if f.get("gemachtigde_naam"):
+    if f.get("gemachtigde_naam") or case.gemachtigde:
         g = {"naam": f["gemachtigde_naam"], "kantoor": f.get("gemachtigde_kantoor", ""),
-             "adres": f.get("gemachtigde_adres", ""), "email": f.get("afzender_adres", "")}
-        return {"geadresseerde": _gemachtigde_lines(g), "aanhef": _aanhef(g), "afschrift": [_eenheid(case)]}
+             "adres": f.get("gemachtigde_adres", ""), "email": f.get("afzender_adres", "")} \
+            if f.get("gemachtigde_naam") else case.gemachtigde
+        return {"geadresseerde": _gemachtigde_lines(g), "aanhef": _lawyer_aanhef(g), "afschrift": [_eenheid(case)]}
     name = f.get("afzender") or case.person.get("naam") or UNKNOWN_NAME
-    lines = [name] + ([f["afzender_adres"]] if f.get("afzender_adres") else [])
-    return {"geadresseerde": lines, "aanhef": "Geachte heer, mevrouw,", "afschrift": [_eenheid(case)]}
+    lines = [name] + ([f"per e-mail: {f['afzender_adres']}"] if f.get("afzender_adres") else [])
+    return {"geadresseerde": lines, "aanhef": _person_aanhef(case), "afschrift": [_eenheid(case)]}
 
 
 def _intrekking(letter, trigger, case, finals):
@@ -180,35 +243,47 @@ def _intrekking(letter, trigger, case, finals):
         for point in z.fields.get("open_punten", []):
             if point not in open_punten:
                 open_punten.append(point)
-    vv = case.vv
+    begin, end = _permit(case)
+    granted = finals.get(f"beschikking-verlening:{case.application.id}") if case.application else None
+    beklag = next((e for e in reversed(case.events) if e.kind == "beklag"
+                   and (e.fields.get("soort") or "ingesteld") == "ingesteld" and case.sepot and e.day >= case.sepot.day),
+                  None)
+    uitstel = [{"datum": _event_date(u.event), "tot": dutch_date(u.term_after)} for u in case.uitstel
+               if u.granted_weeks and u.term_after]
+    ground = case.ground or "aangifte"
     return {**_to_person_or_lawyer(case, prefer_lawyer=True),
             "parketnummer": (case.sepot.fields.get("parketnummer") if case.sepot else None) or _parketnummer(case),
             "sepot_datum": _event_date(case.sepot), "uitreiking_datum": _event_date(trigger),
             "termijn_einde": dutch_date(term), "zienswijze": bool(zienswijzen), "zienswijzen": zienswijzen,
             "te_laat": any(z["laat"] for z in zienswijzen), "motivering": motivering, "open_punten": open_punten,
-            "medisch": "trauma-medisch" in raised, "gezinsleven": "gezinsleven" in raised, "vv_status": case.vv_status, "vv_datum": _event_date(vv) if vv else "",
+            "medisch": "trauma-medisch" in raised, "gezinsleven": "gezinsleven" in raised,
+            "vv_status": case.vv_status, "vv_datum": _event_date(case.vv) if case.vv else "",
             "vv_besluit_datum": _event_date(case.vv_decision) if case.vv_decision else "",
-            "ingangsdatum": ""}
+            "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"]),
+            "vergunning_datum": dutch_date(granted) if granted else "",
+            "vergunning_van": dutch_date(begin) if begin else "", "vergunning_tot": dutch_date(end) if end else "",
+            "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": ""}
 
 
 def _kennisgeving(letter, trigger, case, finals):
     decision = letter.after
     partner = letter.name.rsplit("-", 1)[-1]
     besluit_datum = finals.get(f"{decision}:{trigger.id}")
-    app = case.application
-    start = app.received_day if app else None
-    begin, end = _permit_dates(case.one_day, start) if start else (None, None)
+    begin, end = _permit(case)
     revoke = decision == "beschikking-intrekking"
+    ground = case.ground or "aangifte"
     out = {"besluit": "intrekking" if revoke else "verlening", "besluit_datum": dutch_date(besluit_datum),
            "ingangsdatum": dutch_date(besluit_datum if revoke else begin), "einddatum": dutch_date(end) if end else "",
            "een_dag": case.one_day, "ontvanger": partner, "parketnummer": "", "a_nummer": "", "verzoek": "",
-           "afschrift": []}
+           "afschrift": [], "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"])}
     if partner == "politie":
-        out.update(geadresseerde=[_eenheid(case), "t.a.v. de afdeling die de M55 heeft gezonden"],
+        out.update(geadresseerde=[_eenheid(case), "t.a.v. de afdeling AVIM"],
                    verzoek="Ik verzoek u betrokkene hierover te informeren.")
     elif partner == "om":
-        out.update(geadresseerde=["Openbaar Ministerie", f"t.a.v. de officier van justitie, parketnummer "
-                                  f"{_parketnummer(case) if case.sepot else '(nog geen sepot)'}"],
+        parket = (case.sepot.fields.get("afzender") if case.sepot else "") or "Openbaar Ministerie"
+        if "parket" not in parket.lower() and "openbaar ministerie" not in parket.lower():
+            parket = "Openbaar Ministerie"
+        out.update(geadresseerde=[parket, "t.a.v. de officier van justitie mensenhandel"],
                    parketnummer=_parketnummer(case) if case.sepot else "")
     else:
         gemeente = case.gemeente or "[gemeente van inschrijving]"
@@ -219,6 +294,15 @@ def _kennisgeving(letter, trigger, case, finals):
     return out
 
 
+def _afzien(letter, trigger, case, finals):
+    """The voornemen is withdrawn: a gegrond beklag revived the right to the permit before any revocation."""
+    begin, end = _permit(case)
+    return {**_to_person_or_lawyer(case, prefer_lawyer=True), "beklag_datum": _event_date(trigger),
+            "beklag_kenmerk": trigger.fields.get("kenmerk", ""), "parketnummer": _parketnummer(case),
+            "uitreiking_datum": _event_date(case.uitreiking), "sepot_datum": _event_date(case.sepot),
+            "vergunning_tot": dutch_date(end) if end else ""}
+
+
 _BUILDERS = {"bevestiging-bedenktijd": _bedenktijd, "beschikking-verlening": _verlening,
              "voornemen-intrekking": _voornemen, "besluit-uitstel": _uitstel,
-             "beschikking-intrekking": _intrekking, "kennisgeving": _kennisgeving}
+             "beschikking-intrekking": _intrekking, "kennisgeving": _kennisgeving, "afzien-intrekking": _afzien}

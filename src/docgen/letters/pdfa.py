@@ -31,7 +31,8 @@ def pdfa_problems(data: bytes, part: str = "3", conformance: str = "B") -> list[
         if not intents or "/DestOutputProfile" not in intents[0]:
             problems.append("no PDF/A output intent with an ICC profile")
         names = root.get("/Names", {})
-        if "/JavaScript" in names or "/OpenAction" in root and "/JS" in root.OpenAction:
+        action = root.get("/OpenAction")  # a dictionary (an action) or an array (a destination)
+        if "/JavaScript" in names or isinstance(action, pikepdf.Dictionary) and "/JS" in action:
             problems.append("the PDF contains JavaScript")
         for number, page in enumerate(pdf.pages, 1):
             for name, font in _fonts(page.obj.get("/Resources", {})):

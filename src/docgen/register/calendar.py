@@ -95,10 +95,31 @@ def _equated_config() -> dict:
     return yaml.safe_load(EQUATED_FILE.read_text(encoding="utf-8")) or {}
 
 
+@lru_cache(maxsize=8192)
 def is_free(day: dt.date) -> bool:
     """Saturday, Sunday or a day of art. 3."""
     # An equated day can lie in the year before its holiday (31 December before 1 January).
     return day.weekday() >= 5 or day in holidays(day.year) or day in holidays(day.year + 1)
+
+
+@lru_cache(maxsize=64)
+def _working_days_before(year: int) -> tuple[int, tuple[int, ...]]:
+    """(working days from 1 January 2000 to 1 January of `year`, running count within the year per day)."""
+    start = dt.date(year, 1, 1)
+    before = 0 if year <= 2000 else _working_days_before(year - 1)[0] + _working_days_before(year - 1)[1][-1]
+    running, count = [], 0
+    day = start
+    while day.year == year:
+        count += not is_free(day)
+        running.append(count)
+        day += DAY
+    return before, tuple(running)
+
+
+def _working_index(day: dt.date) -> int:
+    """Working days from 1 January 2000 up to and including `day` (a prefix sum: O(1) per call)."""
+    before, running = _working_days_before(day.year)
+    return before + running[day.timetuple().tm_yday - 1]
 
 
 def extend_term(start: dt.date, end: dt.date) -> dt.date:
@@ -124,4 +145,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (negative when end is earlier)."""
     if end < start:
         return -working_days_between(end, start)
-    return sum(1 for n in range(1, (end - start).days + 1) if not is_free(start + n * DAY))
+    if start.year < 2000:
+        return sum(1 for n in range(1, (end - start).days + 1) if not is_free(start + n * DAY))
+    return _working_index(end) - _working_index(start)

@@ -72,6 +72,18 @@ class Database:
         self.depth = 0
         self.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def savepoint(self, name: str = "step"):
+        """Inside a transaction: a step that may fail on its own without undoing the rest."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
     @property
     def skip_locked(self) -> str:
         """Row claims: PostgreSQL skips rows another worker holds; SQLite has one writer at a time."""

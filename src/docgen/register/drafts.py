@@ -118,6 +118,12 @@ class Drafts:
             return None
         return letter, next(v for v in letter.versions if v.id == version_id)
 
+    def require(self, version_id: int) -> tuple[Letter, Version]:
+        found = self.version(version_id)
+        if found is None:
+            raise Refused("Deze versie bestaat niet.")
+        return found
+
     def _with_versions(self, rows) -> list[Letter]:
         if not rows:
             return []
@@ -180,6 +186,11 @@ class Drafts:
             latest = letter.latest
             if latest is not None and latest.facts_hash == need.hash and latest.status in OPEN:
                 continue
+            if latest is not None and latest.status == PENDING:  # never shown to anyone: it just follows
+                self.db.execute("UPDATE versions SET facts_hash = ?, facts = ?, claimed_by = '' WHERE id = ?",
+                                (need.hash, json.dumps(need.facts, ensure_ascii=False, default=str), latest.id))
+                to_render.append(latest.id)
+                continue
             reason = _changes(latest.facts if latest else {}, need.facts) if latest and latest.status in OPEN \
                 else "opnieuw nodig volgens de zaak"
             to_render.append(self._new_version(letter, need, reason, when))
@@ -188,6 +199,10 @@ class Drafts:
                 if letter.state != OUTDATED:
                     self._set_state(letter.id, OUTDATED, f"niet meer nodig: {why_not}", when)
                     self._audit(when, "docgen", "achterhaald", letter, None, f"niet meer nodig: {why_not}")
+            elif all(v.status == PENDING for v in letter.versions):  # never drafted: as if it never was
+                self.db.execute("DELETE FROM versions WHERE letter_id = ?", (letter.id,))
+                self.db.execute("DELETE FROM audit WHERE letter_id = ?", (letter.id,))
+                self.db.execute("DELETE FROM letters WHERE id = ?", (letter.id,))
             elif letter.state != LAPSED:
                 self.db.execute("UPDATE versions SET status = ?, reason = ? WHERE letter_id = ? AND status IN (?,?,?)",
                                 (LAPSED, why_not, letter.id, *OPEN))
@@ -264,9 +279,9 @@ class Drafts:
         with self.db.transaction():
             done = self.db.execute(
                 "UPDATE versions SET status = ?, docx_path = ?, pdf_path = ?, docx_sha256 = ?, letter_date = ?,"
-                " open_points = ? WHERE id = ? AND status = ? AND claimed_by = ?",
+                " open_points = ? WHERE id = ? AND status = ? AND claimed_by = ? AND facts_hash = ?",
                 (CONCEPT, docx, pdf, digest, letter_date.isoformat(), json.dumps(open_points, ensure_ascii=False),
-                 claim.version_id, PENDING, WORKER)).rowcount == 1
+                 claim.version_id, PENDING, WORKER, claim.version.facts_hash)).rowcount == 1
             if done:
                 self.db.execute("UPDATE letters SET state = ?, updated_at = ?, first_drafted_at ="
                                 " COALESCE(first_drafted_at, ?) WHERE id = ?", (CONCEPT, at, at, claim.letter.id))
@@ -281,10 +296,7 @@ class Drafts:
     # -- review: approve, co-sign, correct ----------------------------------------------------
 
     def _current(self, version_id: int, lock: bool = True) -> tuple[Letter, Version]:
-        found = self.version(version_id)
-        if found is None:
-            raise Refused("Deze versie bestaat niet.")
-        letter, version = found
+        letter, version = self.require(version_id)
         if lock and self.db.dialect == "postgres":
             self.db.execute("SELECT id FROM letters WHERE id = ? FOR UPDATE", (letter.id,))
             letter, version = self.version(version_id)

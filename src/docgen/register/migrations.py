@@ -206,7 +206,11 @@ CREATE TABLE login_failures (
 CREATE INDEX login_failures_by_user ON login_failures (user_name, at);
 CREATE INDEX login_failures_by_address ON login_failures (address, at)
 """),
-    ("0007_web_list_indexes", """
+    ("0007_case_steps", """
+ALTER TABLE cases ADD COLUMN steps TEXT NOT NULL DEFAULT '{}';
+UPDATE cases SET dirty = 1
+"""),
+    ("0008_web_list_indexes", """
 CREATE INDEX messages_by_status ON messages (status);
 CREATE INDEX letters_by_state ON letters (state);
 CREATE INDEX cases_by_due ON cases (next_due);

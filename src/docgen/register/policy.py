@@ -25,12 +25,12 @@ class Terms:
 
 
 REDENEN = {  # the defaults of inbox_rules/procedure.yaml, for a register without that file
-    "tolk": "er is een tolk nodig om de zienswijze met betrokkene voor te bereiden",
-    "dossier": "het dossier moet nog worden opgevraagd of bestudeerd",
-    "medisch": "de medische of psychische situatie van betrokkene",
-    "agenda": "de agenda van de gemachtigde",
-    "onbereikbaar": "betrokkene is tijdelijk niet bereikbaar",
-    "stukken": "er moeten nog stukken worden verzameld",
+    "tolk": "voor de voorbereiding van de zienswijze een tolk nodig is",
+    "dossier": "het dossier nog niet (volledig) beschikbaar is",
+    "medisch": "betrokkene vanwege de medische of psychische situatie meer tijd nodig heeft",
+    "agenda": "de gemachtigde niet eerder in de gelegenheid is",
+    "onbereikbaar": "betrokkene tijdelijk niet bereikbaar is",
+    "stukken": "er nog stukken moeten worden verzameld",
 }
 
 

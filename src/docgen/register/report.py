@@ -158,28 +158,34 @@ def _in(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool
     return day is not None and (start is None or day >= start) and (end is None or day <= end)
 
 
-def lead_times(cases: list[Case], start: dt.date | None = None, end: dt.date | None = None) -> list[Step]:
-    """Durations per step, counted for steps that began within [start, end]."""
+def measure(case: Case) -> dict[str, list]:
+    """Each completed step of a case: key → [the day it began (ISO), its duration]. Kept with the case's
+    listing row when the case is reassessed, so a report over 10,000 cases reads rows, not events."""
+    out = {}
+    for step in STEPS:
+        measured = step.measure(case)
+        if measured:
+            out[step.key] = [measured[0].isoformat(), measured[1]]
+    return out
+
+
+def lead_times(measured: list[dict], start: dt.date | None = None, end: dt.date | None = None) -> list[Step]:
+    """Durations per step over the cases' measurements, for steps that began within [start, end]."""
     found: dict[str, list[float]] = {s.key: [] for s in STEPS}
-    for case in cases:
-        for step in STEPS:
-            measured = step.measure(case)
-            if measured and _in(measured[0], start, end):
-                found[step.key].append(measured[1])
+    for steps in measured:
+        for key, (began, duration) in steps.items():
+            if key in found and _in(dt.date.fromisoformat(began), start, end):
+                found[key].append(duration)
     return [Step(s.key, s.name, s.unit, s.target, s.target_text, s.pilot, tuple(found[s.key])) for s in STEPS]
 
 
-def per_case(cases: list[Case]) -> tuple[list[str], list[list[str]]]:
-    """One row per case, one column per step (empty where the step has not happened)."""
+def per_case(rows: list[tuple[str, str, dict]]) -> tuple[list[str], list[list[str]]]:
+    """One row per case (V-nummer, state, measurements), one column per step (empty where not happened)."""
     header = ["v_nummer", "toestand"] + [f"{s.name} ({s.unit})" for s in STEPS]
-    rows = []
-    for case in sorted(cases, key=lambda c: c.v_nummer):
-        row = [case.v_nummer, str(case.state)]
-        for step in STEPS:
-            measured = step.measure(case)
-            row.append("" if measured is None else _number(measured[1]))
-        rows.append(row)
-    return header, rows
+    out = []
+    for v_nummer, state, steps in sorted(rows):
+        out.append([v_nummer, state] + ["" if s.key not in steps else _number(steps[s.key][1]) for s in STEPS])
+    return header, out
 
 
 def _number(value: float) -> str:
@@ -201,8 +207,26 @@ def type_counts(messages: list, start: dt.date | None = None, end: dt.date | Non
     return counts
 
 
-def state_counts(cases: list[Case]) -> Counter:
-    return Counter(str(case.state) for case in cases)
+def register_rows(store, drafts, now: dt.datetime, policy) -> list[tuple[str, str, dict]]:
+    """(V-nummer, state, measurements) of every case, from the listing rows the drafter keeps; a case
+    marked for reassessment is assessed here and now (not saved: this is a read)."""
+    import json
+
+    from docgen.register.procedure import assess
+
+    rows = store.db.all("SELECT v_nummer, state, steps, dirty FROM cases ORDER BY v_nummer")
+    out = []
+    for row in rows:
+        if row["dirty"]:
+            case = assess(row["v_nummer"], store.events(row["v_nummer"]), drafts.finals(row["v_nummer"]), now, policy)
+            out.append((case.v_nummer, str(case.state), measure(case)))
+        else:
+            out.append((row["v_nummer"], row["state"], json.loads(row["steps"] or "{}")))
+    return out
+
+
+def state_counts(rows: list[tuple[str, str, dict]]) -> Counter:
+    return Counter(state for _, state, _ in rows)
 
 
 def load_cases(store, drafts, now: dt.datetime, policy) -> list[Case]:

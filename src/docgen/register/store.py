@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen.dates import aware
+from docgen.errors import RegisterError
 from docgen.model import EVENT_TYPES, Classification, Event
 from docgen.register.accounts import Accounts
 from docgen.register.db import PK, Database
@@ -183,6 +184,11 @@ class Store:
         self.db.execute("INSERT INTO cases (v_nummer, dirty) VALUES (?, 1) ON CONFLICT (v_nummer) DO UPDATE"
                         " SET dirty = 1", (v_nummer,))
 
+    def marked_by(self, message_row: int, v_nummers) -> list[str]:
+        """The cases a just-recorded message marked: its own, and those it may belong to."""
+        return [v for v in dict.fromkeys([*v_nummers, *self.suggested_cases(message_row)])
+                if self.db.one("SELECT 1 FROM cases WHERE v_nummer = ? AND dirty = 1", (v,))]
+
     def dirty_cases(self, limit: int = 500) -> list[str]:
         return [r["v_nummer"] for r in self.db.all("SELECT v_nummer FROM cases WHERE dirty = 1 ORDER BY v_nummer"
                                                    " LIMIT ?", (limit,))]
@@ -198,9 +204,11 @@ class Store:
         s = summary
         self.db.execute(
             "UPDATE cases SET dirty = 0, next_check = ?, state = ?, naam = ?, geboortedatum = ?, parketnummer = ?,"
-            " next_due = ?, next_label = ?, overdue = ?, waiting = ?, attention = ?, updated_at = ? WHERE v_nummer = ?",
+            " next_due = ?, next_label = ?, overdue = ?, waiting = ?, attention = ?, steps = ?, updated_at = ?"
+            " WHERE v_nummer = ?",
             (s["next_check"], s["state"], s["naam"], s["geboortedatum"], s["parketnummer"], s["next_due"],
-             s["next_label"], int(s["overdue"]), int(s["waiting"]), int(s["attention"]), now(), s["v_nummer"]))
+             s["next_label"], int(s["overdue"]), int(s["waiting"]), int(s["attention"]), json.dumps(s["steps"]), now(),
+             s["v_nummer"]))
         current = {(r["kind"], r["key"]) for r in self.db.all("SELECT kind, key FROM case_keys WHERE v_nummer = ?",
                                                                  (s["v_nummer"],))}
         wanted = set(keys)
@@ -235,20 +243,22 @@ class Store:
             out.setdefault(r["v_nummer"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
         return [(v, ", ".join(why)) for v, why in out.items()]
 
-    def triage_waits(self, v_nummer: str) -> tuple[str, ...]:
-        """Messages in triage or quarantine that may belong to this case, in words."""
-        rows = self.db.all(
-            "SELECT DISTINCT msg.id, msg.status, msg.type, msg.arrived, m.kind FROM case_keys c"
-            " JOIN message_keys m ON m.kind = c.kind AND m.key = c.key JOIN messages msg ON msg.id = m.message_row"
-            " WHERE c.v_nummer = ? AND msg.status IN ('triage', 'quarantined') ORDER BY msg.id", (v_nummer,))
+    def triage_waits(self, keys: list[tuple[str, str]]) -> tuple[str, ...]:
+        """Messages in triage or quarantine that share one of these keys (a case's, computed from its events
+        now, not as last saved: the answer must not depend on the order mail arrived in), in words."""
+        if not keys:
+            return ()
         found: dict[int, list[str]] = {}
         info = {}
-        for r in rows:
-            found.setdefault(r["id"], []).append(KEY_WORDS.get(r["kind"], r["kind"]))
-            info[r["id"]] = r
+        for kind, key in keys:
+            for r in self.db.all("SELECT msg.id, msg.status, msg.type FROM message_keys m JOIN messages msg"
+                                 " ON msg.id = m.message_row WHERE m.kind = ? AND m.key = ?"
+                                 " AND msg.status IN ('triage', 'quarantined')", (kind, key)):
+                found.setdefault(r["id"], []).append(KEY_WORDS.get(kind, kind))
+                info[r["id"]] = r
         where = {"quarantined": "quarantaine", "triage": "triage"}
         return tuple(f"bericht {row} ({info[row]['type'] or 'onbekend'}, in {where[info[row]['status']]}) heeft "
-                     f"{', '.join(why)} als deze zaak" for row, why in found.items())
+                     f"{', '.join(dict.fromkeys(found[row]))} als deze zaak" for row in sorted(found))
 
     # -- IMAP bookkeeping and source status ---------------------------------------------------
 
@@ -294,6 +304,30 @@ class Reviews(Accounts):
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
+
+    def record_decision(self, v_nummer: str, kind: str, day: dt.date, fields: dict, user: str,
+                        at: dt.datetime | None = None) -> int:
+        """A decision the IND takes itself (on voortgezet verblijf, on a bezwaar) recorded by a person: an
+        event of the case like any message's, with who recorded it and when."""
+        when = (at or dt.datetime.now(dt.UTC)).isoformat()
+        data = json.dumps({"kind": kind, "v": v_nummer, "day": day.isoformat(), **fields}, sort_keys=True)
+        digest = sha256(f"hand:{data}".encode())
+        with self.db.transaction():
+            row = self.db.one(
+                "INSERT INTO messages (sha256, source, source_key, name, message_id, received, processed_at, status,"
+                " type, v_nummers, fields, reasons, arrived, sender) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT (sha256) DO NOTHING RETURNING id",
+                (digest, "hand", kind, kind, "", when, when, "classified", kind, json.dumps([v_nummer]),
+                 json.dumps({"datum": day.isoformat(), **fields}, ensure_ascii=False),
+                 json.dumps([f"vastgelegd door {user}"]), when, user))
+            if row is None:
+                raise RegisterError(f"this {kind} of {day} is already recorded for {v_nummer}")
+            self.store.add_event(v_nummer, kind, day.isoformat(), when, row["id"],
+                                 json.dumps({"datum": day.isoformat(), **fields}, ensure_ascii=False), recorded_by=user)
+            self.db.execute("INSERT INTO audit (at, actor, action, v_nummer, message_row, detail) VALUES (?,?,?,?,?,?)",
+                            (when, user, "besluit vastgelegd", v_nummer, row["id"],
+                             f"{kind} van {day.isoformat()}" + "".join(f", {k}: {v}" for k, v in fields.items())))
+            return row["id"]
 
     def resolve_message(self, message_row: int, mtype: str, v_nummer: str, user: str,
                         at: dt.datetime | None = None) -> bool:

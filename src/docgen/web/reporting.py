@@ -18,7 +18,7 @@ from docgen.dates import parse_day
 from docgen.register.drafts import Drafts
 from docgen.register.lists import PAGE_SIZE, Page
 from docgen.register.policy import load_policy
-from docgen.register.report import lead_times, load_cases, per_case, state_counts
+from docgen.register.report import lead_times, per_case, register_rows, state_counts
 from docgen.web.auth import requires
 from docgen.web.pages import clock, page_number, pages, settings
 
@@ -53,37 +53,37 @@ def csv_response(header: list[str], rows: list[list], name: str):
     return response
 
 
-class Assessed:
-    """Every case assessed as of now, and what the report derives from them; kept while the register stays as
-    it is (see `assessed`)."""
+class Rows:
+    """Every case's state and measured steps (register/report.register_rows: the listing rows the drafter
+    keeps), and what the report derives from them; kept while the register stays as it is."""
 
-    def __init__(self, cases: list):
-        self.cases = cases
-        self.states = dict(sorted(state_counts(cases).items()))
-        self.per_case = per_case(cases)
+    def __init__(self, rows: list):
+        self.measured = [m for _, _, m in rows]
+        self.states = dict(sorted(state_counts(rows).items()))
+        self.per_case = per_case(rows)
         self._steps: dict = {}
 
     def steps(self, start: dt.date | None, end: dt.date | None) -> list:
         if (start, end) not in self._steps:
             if len(self._steps) > 16:
                 self._steps.clear()
-            self._steps[(start, end)] = lead_times(self.cases, start, end)
+            self._steps[(start, end)] = lead_times(self.measured, start, end)
         return self._steps[(start, end)]
 
 
-def assessed(store, now: dt.datetime, rules) -> Assessed:
-    """The report's costly step (the procedure folded over every case: seconds on 10,000 cases), done again
-    only when the register changed (an event; an approval or final letter, which are audited) or the hour
-    turned."""
+def assessed(store, now: dt.datetime, rules) -> Rows:
+    """The report's rows, read again only when the register changed (an event; a reassessed case, whose
+    listing row carries its steps; an approval or final letter, which are audited) or the hour turned."""
     marks = store.db.one("SELECT (SELECT COUNT(*) FROM events) AS n, (SELECT MAX(id) FROM events) AS e,"
-                         " (SELECT MAX(id) FROM audit) AS a")
+                         " (SELECT MAX(id) FROM audit) AS a, (SELECT MAX(updated_at) FROM cases) AS c,"
+                         " (SELECT COUNT(*) FROM cases WHERE dirty = 1) AS d")
     policy_file = rules / "procedure.yaml"
-    key = (str(settings().database_url), tuple(marks[k] for k in ("n", "e", "a")), now.date(), now.hour,
+    key = (str(settings().database_url), tuple(marks[k] for k in ("n", "e", "a", "c", "d")), now.date(), now.hour,
            policy_file.stat().st_mtime if policy_file.exists() else None)
     with _LOCK:
         if _ASSESSED.get("key") == key:
             return _ASSESSED["found"]
-    found = Assessed(load_cases(store, Drafts(store), now, load_policy(rules)))
+    found = Rows(register_rows(store, Drafts(store), now, load_policy(rules)))
     with _LOCK:
         _ASSESSED.update(key=key, found=found)
     return found

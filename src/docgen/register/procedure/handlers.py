@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from docgen.dates import add_months, dutch_date
+from docgen.letters.numbers import in_words
 from docgen.model import Case, Event, State, Uitstel
 from docgen.register.calendar import extend_term
 from docgen.register.policy import Policy
@@ -49,12 +50,19 @@ def _person(case: Case, event: Event) -> Case:
 
 
 def _gemachtigde(case: Case, event: Event) -> Case:
+    """The lawyer who wrote: name, office and address from the signature; at least name and e-mail address
+    when the sender is recognisably a lawyer (mr. ..., an advocatenkantoor's domain)."""
     f = event.fields
-    if not f.get("gemachtigde_naam"):
-        return case
-    found = {"naam": f["gemachtigde_naam"], "kantoor": f.get("gemachtigde_kantoor", ""),
-             "adres": f.get("gemachtigde_adres", ""), "email": f.get("afzender_adres", "")}
-    return replace(case, gemachtigde=found)
+    if f.get("gemachtigde_naam"):
+        found = {"naam": f["gemachtigde_naam"], "kantoor": f.get("gemachtigde_kantoor", ""),
+                 "adres": f.get("gemachtigde_adres", ""), "email": f.get("afzender_adres", "")}
+        return replace(case, gemachtigde=found)
+    name, address = f.get("afzender", ""), f.get("afzender_adres", "")
+    if name.lower().startswith("mr") or "advoca" in address.lower():
+        if case.gemachtigde and case.gemachtigde.get("email") == address:
+            return case  # keep what an earlier signature gave
+        return replace(case, gemachtigde={"naam": name, "kantoor": "", "adres": "", "email": address})
+    return case
 
 
 def _end_bedenktijd(case: Case, day: dt.date, why: str) -> Case:
@@ -68,7 +76,10 @@ def _end_bedenktijd(case: Case, day: dt.date, why: str) -> Case:
 def on_m55(case: Case, event: Event, ctx: Context) -> Case:
     f = event.fields
     case = _person(case, event)
-    unit = f.get("eenheid") or f.get("afzender", "")  # the unit the M55 names, else who sent it (trusted police)
+    unit = f.get("eenheid") or ""  # the unit the M55 names; else the sender's name only when it is a unit
+    sender = f.get("afzender", "")
+    if not unit and any(w in sender.lower() for w in ("politie", "avim", "marechaussee", "kmar")):
+        unit = sender
     if unit and "@" not in unit:
         case = replace(case, eenheid=unit)
     soort = f.get("soort") or "aangifte"
@@ -143,7 +154,7 @@ def on_uitreiking(case: Case, event: Event, ctx: Context) -> Case:
     basis = f"uitreiking {dutch_date(event.day)} + {days} dagen"
     if end != event.day + dt.timedelta(days=days):
         basis += f", verlengd tot {dutch_date(end)} (Algemene termijnenwet)"
-    return replace(case, uitreiking=event, term_end=end, term_raw=event.day + dt.timedelta(days=days),
+    return replace(case, uitreiking=event, term_end=end,
                    term_basis=basis, uitstel=(),
                    state=State.ZIENSWIJZETERMIJN if case.state not in (State.BEZWAAR, State.BEROEP) else case.state)
 
@@ -152,18 +163,17 @@ def on_uitstelverzoek(case: Case, event: Event, ctx: Context) -> Case:
     case = _gemachtigde(case, event)
     asked = _int(event.fields.get("weken"))
     reasons = tuple(r for r in event.fields.get("redenen", []) or [] if isinstance(r, str))
-    decision = decide_uitstel(ctx.policy, event, asked, reasons, case.uitreiking, case.term_end, case.term_raw)
+    decision = decide_uitstel(ctx.policy, event, asked, reasons, case.uitreiking, case.term_end)
     case = replace(case, uitstel=case.uitstel + (decision,))
     if decision.granted_weeks and decision.term_after:
         basis = (f"{case.term_basis}; + {decision.granted_weeks} weken uitstel (verzoek van {dutch_date(event.day)})"
                  f" tot en met {dutch_date(decision.term_after)}")
-        raw = case.term_raw + dt.timedelta(weeks=decision.granted_weeks)
-        case = replace(case, term_end=decision.term_after, term_raw=raw, term_basis=basis)
+        case = replace(case, term_end=decision.term_after, term_basis=basis)
     return case
 
 
 def decide_uitstel(policy: Policy, event: Event, asked: int, reasons: tuple[str, ...], uitreiking: Event | None,
-                   term_end: dt.date | None, term_raw: dt.date | None) -> Uitstel:
+                   term_end: dt.date | None) -> Uitstel:
     """Grant, partly grant or refuse, with the reasons weighed as the unit's policy says."""
     rules = policy.uitstel
     day = event.received_day or event.day
@@ -174,19 +184,21 @@ def decide_uitstel(policy: Policy, event: Event, asked: int, reasons: tuple[str,
                        term_end, term_end)
     if day > term_end:
         return Uitstel(event, asked, 0, "afgewezen", named,
-                       f"Het verzoek is ontvangen op {dutch_date(day)}, na afloop van de termijn op "
-                       f"{dutch_date(term_end)}.", term_end, term_end)
+                       f"Uw verzoek is ontvangen op {dutch_date(day)}, toen de termijn op {dutch_date(term_end)} al "
+                       "was verstreken. Ik heb nog niet beslist: een zienswijze die ik vóór mijn beslissing ontvang, "
+                       "betrek ik daarbij.", term_end, None)
     accepted = list(named)
     cap = rules.met_reden_weken if accepted else rules.zonder_reden_weken
     wanted = asked or rules.zonder_reden_weken
     granted = min(wanted, cap)
-    # The term is extended from its own end; the Algemene termijnenwet applies to the new end only.
-    after = extend_term(uitreiking.day, (term_raw or term_end) + dt.timedelta(weeks=granted))
+    # The term is extended from the day it now ends (as the letter says it did): the generous reading.
+    after = extend_term(uitreiking.day, term_end + dt.timedelta(weeks=granted))
     if granted == wanted:
         return Uitstel(event, asked, granted, "toegekend", tuple(accepted), "", term_end, after)
-    why = (f"Gelet op de genoemde redenen acht ik een verlenging van {granted} weken redelijk; voor een langere "
-           "verlenging zie ik geen aanleiding." if accepted else
-           f"Het verzoek noemt geen reden die een verlenging van meer dan {granted} weken rechtvaardigt.")
+    weeks = in_words(granted)
+    why = (f"Gelet op wat u aanvoert, acht ik een verlenging met {weeks} weken redelijk; voor een langere verlenging "
+           "zie ik geen aanleiding." if accepted else
+           f"Uw verzoek noemt geen reden die een verlenging met meer dan {weeks} weken rechtvaardigt.")
     return Uitstel(event, asked, granted, "gedeeltelijk toegekend", tuple(accepted), why, term_end, after)
 
 
