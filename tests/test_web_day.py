@@ -117,7 +117,7 @@ def test_a_quarantined_message_is_shown_without_its_attachments_and_released_onl
     page.close()
 
 
-def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_approves(browser, site):
+def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_approves(browser, site, tmp_path):
     page = log_in(browser, site, "bea")
     page.get_by_role("link", name="Vandaag").click()
     assert "Vandaag, 17 april 2026" in page.inner_text("h1")
@@ -129,8 +129,21 @@ def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_
     page.get_by_role("link", name=SAMUEL_TURAY).click()
     waits = page.locator("section.wait").inner_text()
     assert "Waarom de beschikking intrekking wacht" in waits and "wacht op voortgezet verblijf" in waits
+    # The page asks first, and says what is still open in the draft before anyone presses the button.
     page.get_by_role("link", name="Goedkeuren — voornemen tot intrekking verblijfsvergunning versie 1").click()
     assert "Goedkeuren: voornemen tot intrekking verblijfsvergunning, versie 1" in page.inner_text("h1")
+    assert "[politie-eenheid uit de M55]" in page.inner_text("[role=alert]")
+    page.get_by_role("link", name="Annuleren").click()
+    letter = page.locator("#brief-voornemen-intrekking-1")
+    with page.expect_download() as download:
+        letter.get_by_role("link", name=f"{SAMUEL_TURAY}-voornemen-intrekking-v1.docx").click()
+    corrected = fill_in(Path(download.value.path()), tmp_path / "voornemen.docx",
+                        {"[politie-eenheid uit de M55]": "Politie Rotterdam", "[naam behandelaar]": "B. de Behandelaar"})
+    letter.get_by_label("Gecorrigeerde DOCX van versie 1").set_input_files(str(corrected))
+    letter.get_by_role("button", name="Correctie uploaden").click()
+    assert "Correctie opgeslagen als versie 2" in page.inner_text("main")
+    page.get_by_role("link", name="Goedkeuren — voornemen tot intrekking verblijfsvergunning versie 2").click()
+    assert page.locator("[role=alert]").count() == 0  # nothing open any more
     page.get_by_role("button", name="Ja, goedkeuren").click()
     letter = page.locator("#brief-voornemen-intrekking-1")
     assert "goedgekeurd door bea op 17 april 2026 om 12:00" in letter.inner_text()
@@ -138,6 +151,22 @@ def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_
     assert "goedgekeurd" in page.locator("table", has_text="Wie wat deed").inner_text()
     shot(page, "case")
     page.close()
+
+
+def fill_in(path: Path, out: Path, values: dict[str, str]) -> Path:
+    """What a behandelaar does in Word: type the missing facts over the placeholders."""
+    import docx
+
+    document = docx.Document(str(path))
+    parts = [document, *(s.header for s in document.sections), *(s.footer for s in document.sections)]
+    paragraphs = [p for part in parts for p in part.paragraphs]
+    paragraphs += [p for part in parts for t in part.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    for paragraph in paragraphs:
+        for placeholder, value in values.items():
+            if placeholder in paragraph.text:
+                paragraph.text = paragraph.text.replace(placeholder, value)
+    document.save(str(out))
+    return out
 
 
 def test_the_contactpersoon_cosigns_from_the_list(browser, site):
