@@ -159,7 +159,7 @@ def page_figures(n: int, cases: int) -> None:
                   f"{floor:.2f} ms)")
         floor = p95_ms(lambda: bare.db.all(rows["report"][1]), n)
         print(f"{'report, first (cold)':<28}: once {cold:7.0f} ms   ({cold / floor:6.1f}x a bare SELECT of the same rows, "
-              f"{floor:.2f} ms; every case assessed, then kept until the register changes)")
+              f"{floor:.2f} ms; every case's stored steps read, then kept until the register changes)")
         bare.close()
 
 
