@@ -98,18 +98,20 @@ def test_a_monitor_sees_the_inbox_with_triage_and_sets_a_message_by_hand(browser
     page = _login(browser, site, "mona")
     assert page.url.endswith("/inbox")
     assert page.locator("tr.triage").count() == 2  # a phishing mail, and an M55 without V-nummer
-    assert "text-direction characters" in page.inner_text("tr.quarantined")  # quarantine, with its reason
-    phishing = page.locator("tr.triage", has_text="ind-beveiliging.com")
-    m55 = page.locator("tr.triage", has_text="geen V-nummer gevonden in deze m55")
-    _shot(page, "inbox")
-    m55.locator("input[name=v_nummer]").fill("1111111111")
-    m55.locator("button", has_text="Verwerken").click()
-    phishing.locator("button", has_text="Verwerken").click()  # stays overig, no V-nummer needed
+    assert "schrijfrichtingstekens" in page.inner_text("tr.quarantined")  # quarantine, with its reason in Dutch
+    phishing = page.locator("tr.triage", has_text="ind-beveiliging.com").locator("a").get_attribute("href")
+    page.locator("tr.triage", has_text="geen V-nummer gevonden in deze M55").locator("a").click()
+    page.get_by_label("V-nummer (10 cijfers)").fill("1111111111")
+    page.click("button:has-text('Vastleggen')")
+    assert "Vastgelegd: M55 voor V-nummer 1111111111" in page.inner_text("main")
+    page.goto(site + phishing)
+    page.click("button:has-text('Markeren als overig')")  # stays overig, no V-nummer needed
+    page.goto(f"{site}/inbox")
     assert page.locator("tr.triage").count() == 0
     page.close()
     page = _login(browser, site, "bea")
     # Processing went on: the drafter confirms the bedenktijd in a draft.
-    wait_for(lambda: "bevestiging-bedenktijd" in (page.goto(f"{site}/cases/1111111111") and page.inner_text("main")))
+    wait_for(lambda: "Bevestiging bedenktijd" in (page.goto(f"{site}/cases/1111111111") and page.inner_text("main")))
     page.close()
 
 
@@ -128,9 +130,9 @@ def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(brows
     page = _login(browser, site, "bea")
     page.click("text=5878505886")
     letter = _letter(page, "voornemen-intrekking")
-    assert letter.locator("a", has_text="PDF versie 1").count() == 1
+    assert letter.locator("a", has_text="-v1.pdf").count() == 1
     with page.expect_download() as download:
-        letter.locator("a", has_text="DOCX versie 1").click()
+        letter.locator("a", has_text="-v1.docx").click()
     assert download.value.suggested_filename == "5878505886-voornemen-intrekking-v1.docx"
     # The behandelaar corrects the draft in Word, signs it with her name, and uploads it; the PDF follows.
     import docx
@@ -149,25 +151,27 @@ def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(brows
     letter.locator("button", has_text="Correctie uploaden").click()
     letter = _letter(page, "voornemen-intrekking")
     assert "vervangen door een correctie van bea" in letter.inner_text()
-    pdf = page.request.get(site + letter.locator("a", has_text="PDF versie 2").get_attribute("href")).body()
+    pdf = page.request.get(site + letter.locator("a", has_text="-v2.pdf").get_attribute("href")).body()
     (tmp_path / "v2.pdf").write_bytes(pdf)
     assert "betrokkene verblijft in de opvang" in " ".join(pdf_text(tmp_path / "v2.pdf").split())
-    letter.locator("button", has_text="Goedkeuren").click()
-    assert "goedgekeurd door bea" in _letter(page, "voornemen-intrekking").inner_text()
+    letter.locator("a", has_text="Goedkeuren").click()  # the page asks first, naming the version
+    page.click("button:has-text('Ja, goedkeuren')")
+    assert "goedgekeurd door bea op 17 april 2026 om 12:00" in _letter(page, "voornemen-intrekking").inner_text()
     # A drafted letter approved as it is gets the behandelaar's name: that new version is what is approved.
-    _letter(page, "beschikking-verlening").locator("button", has_text="Goedkeuren").click()
+    _letter(page, "beschikking-verlening").locator("a", has_text="Goedkeuren").click()
+    page.click("button:has-text('Ja, goedkeuren')")
     grant = _letter(page, "beschikking-verlening")
     assert "versie 2" in grant.inner_text() and "goedgekeurd door bea" in grant.inner_text()
-    word = page.request.get(site + grant.locator("a", has_text="DOCX versie 2").get_attribute("href")).body()
+    word = page.request.get(site + grant.locator("a", has_text="-v2.docx").get_attribute("href")).body()
     (tmp_path / "grant.docx").write_bytes(word)
     assert "[naam behandelaar]" not in docx_text(tmp_path / "grant.docx") and "bea" in docx_text(tmp_path / "grant.docx")
-    _shot(page, "case")
     page.close()
 
     page = _login(browser, site, "cor")
     page.goto(f"{site}/cases/5878505886")
-    _letter(page, "voornemen-intrekking").locator("button", has_text="Medeondertekenen").click()
-    assert "definitief" in _letter(page, "voornemen-intrekking").inner_text()
+    _letter(page, "voornemen-intrekking").locator("a", has_text="Medeondertekenen").click()
+    page.click("button:has-text('Ja, medeondertekenen')")
+    assert "medeondertekend door cor op 17 april 2026" in _letter(page, "voornemen-intrekking").inner_text()
     page.close()
 
     page = _login(browser, site, "bea")  # a final letter cannot change, not even by a direct POST
@@ -213,7 +217,6 @@ def test_the_template_maintainer_sees_the_check_and_everyone_the_report(browser,
     assert preview.headers["content-type"] == "application/pdf" and preview.body().startswith(b"%PDF")
     page.goto(f"{site}/report")
     assert "sepot → voornemen tot intrekking" in page.inner_text("main")
-    _shot(page, "report")
     page.close()
 
 

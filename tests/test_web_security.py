@@ -140,7 +140,7 @@ def draft_links(client) -> tuple[str, str]:
     """The case page's DOCX link of the latest version of the drafted voornemen, and its upload form
     (with the version it corrects)."""
     page = client.get(f"/cases/{SEPOT}").text()
-    section = page[page.index("<h3>voornemen-intrekking"):]
+    section = page[page.index('id="brief-voornemen-intrekking'):]
     docx = re.search(r'href="(/versions/\d+/docx)"', section).group(1)
     upload = re.search(r'action="(/letters/\d+/upload)"', section).group(1)
     version = re.search(r'name="version" value="(\d+)"', section).group(1)

@@ -33,7 +33,7 @@ from docgen.register.report import (
     state_counts,
     type_counts,
 )
-from docgen.register.store import Store
+from docgen.register.store import LAWYER_KINDS, Store
 from docgen.sources.config import from_file, from_urls
 from docgen.sources.folder import FolderSource
 from docgen.watcher import Watcher, drain
@@ -45,6 +45,8 @@ def _eml_files(paths: list[str]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        if not path.exists():
+            raise DocgenError(f"{raw}: no such file or folder")
         files.extend(sorted(path.glob("*.eml")) if path.is_dir() else [path])
     return files
 
@@ -102,11 +104,78 @@ def cmd_run(args: argparse.Namespace) -> int:
     source = FolderSource(Path(args.inbox), move=not args.keep)
     if not source.folder.is_dir():
         raise DocgenError(f"inbox folder {source.folder} does not exist")
-    # Read everything first (letters see the whole case), then draft.
-    handled = drain(pipeline, source, draft=False, once=True, reassess=False)
-    drafted = pipeline.draft_due()
+    total = len(source.pending())
+    progress = _Progress(total) if sys.stderr.isatty() else None
+    held = _HeldLines()  # each message's line waits for the drafts, so that its drafted= counts them
+    log.addFilter(held)
+    drafted: list = []
+    try:
+        # Read everything first: letters see the whole case.
+        handled = drain(pipeline, source, draft=False, once=True, reassess=False,
+                        on_message=progress.tick if progress else None)
+        if progress:
+            progress.done()
+        drafted = pipeline.draft_due()
+    finally:
+        log.removeFilter(held)
+        held.release(pipeline.store, settings, drafted)
     log.info("done: %d message(s) handled from %s, drafted=%d", handled, source.folder, len(drafted))
     return 0
+
+
+class _Progress:
+    """`n/N` on the terminal while a folder is read (nothing when output goes to a file)."""
+
+    def __init__(self, total: int):
+        self.total, self.n = total, 0
+
+    def tick(self) -> None:
+        self.n += 1
+        sys.stderr.write(f"\r{self.n}/{self.total} message(s)")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.n:
+            sys.stderr.write("\n")
+
+
+class _HeldLines(logging.Filter):
+    """Holds the pipeline's one line per message until the run has drafted, then lets it out with
+    `drafted=` the number of drafts that message caused: those its events triggered, and a case's other
+    new drafts for the last message of that case in this run."""
+
+    SHAPE = "message %s id=%s outcome=%s type=%s v_nummer=%s drafted=%s%s"
+
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == self.SHAPE and isinstance(record.args, tuple) and len(record.args) == 7:
+            self.records.append(record)
+            return False
+        return True
+
+    def release(self, store: Store, settings: Settings, drafted: list) -> None:
+        counts = [0] * len(self.records)
+        for draft in drafted:
+            relative = str(Path(draft.docx).relative_to(settings.data)) if Path(draft.docx).is_absolute() else \
+                str(draft.docx)
+            row = store.db.one("SELECT l.v_nummer, m.source_key FROM versions v JOIN letters l ON l.id = v.letter_id"
+                               " JOIN events e ON e.id = l.trigger_event LEFT JOIN messages m ON m.id = e.message_row"
+                               " WHERE v.docx_path = ?", (relative,))
+            if row is None:
+                continue
+            mine = [i for i, r in enumerate(self.records) if row["v_nummer"] in str(r.args[4]).split(",")]
+            exact = [i for i in mine if self.records[i].args[0] == row["source_key"]]
+            if exact or mine:
+                counts[(exact or mine)[-1]] += 1
+        for record, count in zip(self.records, counts, strict=True):
+            args = list(record.args)
+            args[5] = count
+            record.args = tuple(args)
+            log.handle(record)
+        self.records.clear()
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -131,7 +200,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Each source's state and errors, and what waits for a human or a draft."""
-    with Store(Settings.from_env(args.data).database_url) as store:
+    _, store = _register(args)
+    with store:
         rows = store.source_status()
         print(f"{'source':<48} {'state':<13} {'last message':<26} {'backlog':>7} {'errors':>6}  last error")
         for r in rows:
@@ -168,6 +238,8 @@ def _day_arg(value: str | None, name: str) -> dt.date | None:
 
 
 def _register(args) -> tuple[Settings, Store]:
+    """The register of a command that only reads: refused when there is none (a typo in --data would
+    otherwise make an empty one)."""
     settings = Settings.from_env(args.data)
     if not settings.database_url.startswith("postgres") and not Path(settings.database).exists():
         raise DocgenError(f"no register in {settings.data} (run `docgen run` or `docgen watch` first, or give --data)")
@@ -211,10 +283,16 @@ def case_data(settings: Settings, store: Store, v_nummer: str, clock: Clock) -> 
             "letter": letter.kind, "state": letter.state, "reason": letter.reason,
             "versions": [{"version": v.number, "status": v.status, "origin": v.origin, "docx": v.docx_path,
                           "pdf": v.pdf_path, "date": v.letter_date.isoformat() if v.letter_date else None,
-                          "open_points": list(v.open_points), "reason": v.reason, "approved_by": v.approved_by,
-                          "cosigned_by": v.cosigned_by} for v in letter.versions]})
+                          "open_points": list(v.open_points), "reason": v.reason, "created_by": v.created_by,
+                          "created_at": v.created_at, "approved_by": v.approved_by, "approved_at": v.approved_at,
+                          "cosigned_by": v.cosigned_by, "cosigned_at": v.cosigned_at} for v in letter.versions]})
+    parket = next((e.fields["parketnummer"] for e in reversed(case.events) if e.fields.get("parketnummer")), "")
+    lawyer = case.gemachtigde or next(({"naam": e.fields.get("afzender", ""), "email": e.fields["afzender_adres"]}
+                                       for e in reversed(case.events)
+                                       if e.kind in LAWYER_KINDS and e.fields.get("afzender_adres")), {})
     return {
-        "v_nummer": case.v_nummer, "state": str(case.state), "person": case.person,
+        "v_nummer": case.v_nummer, "state": str(case.state), "person": case.person, "parketnummer": parket,
+        "gemachtigde": lawyer, "eenheid": case.eenheid,
         "events": [{"kind": e.kind, "date": e.date.isoformat() if e.date else None,
                     "received": e.received.isoformat() if e.received else None, "message": e.message,
                     "fields": {k: v for k, v in e.fields.items() if k not in ("argumenten", "open_punten")}}
@@ -352,9 +430,14 @@ def _new_password(name: str) -> str:
 
     password = os.environ.get("DOCGEN_PASSWORD")
     if not password:
-        password = getpass.getpass(f"password for {name}: ")
-        if sys.stdin.isatty() and getpass.getpass("again: ") != password:
-            raise DocgenError("the two passwords differ")
+        if not sys.stdin.isatty():
+            raise DocgenError(f"no terminal to ask the password of {name} on: set $DOCGEN_PASSWORD")
+        try:
+            password = getpass.getpass(f"password for {name}: ")
+            if getpass.getpass("again: ") != password:
+                raise DocgenError("the two passwords differ")
+        except EOFError:
+            raise DocgenError(f"no password given for {name}") from None
     if len(password) < 12:
         raise DocgenError("a password needs at least 12 characters")
     return password
@@ -368,7 +451,10 @@ def cmd_users(args: argparse.Namespace) -> int:
     from docgen.register.store import Reviews
     from docgen.web.auth import ROLES, hash_password
 
-    with Store(Settings.from_env(args.data).database_url) as store:
+    settings = Settings.from_env(args.data)
+    if args.action == "list" and not settings.database_url.startswith("postgres") and not settings.data.is_dir():
+        raise DocgenError(f"no data directory {settings.data} (give --data, or add a user first)")
+    with Store(settings.database_url) as store:
         reviews = Reviews(store)
         if args.action == "list":
             for user in reviews.users():
@@ -478,7 +564,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["add", "remove", "list", "passwd", "role"])
     p.add_argument("name", nargs="?")
     p.add_argument("role_name", nargs="?", metavar="ROLE", help="role: the new role")
-    p.add_argument("--role", help="add: monitor (default), behandelaar, contactpersoon, template-maintainer, admin")
+    p.add_argument("--role", help="add: monitor (default), behandelaar, contactpersoon, template-maintainer, manager"
+                   " (report and cases, read-only), admin")
     p.add_argument("--data", default=None, help="data directory (default ./var)")
     p.set_defaults(func=cmd_users)
 
@@ -559,5 +646,11 @@ def main(argv: list[str] | None = None) -> int:
     except DocgenError as exc:
         print(f"docgen: {logs.escape(str(exc))}", file=sys.stderr)
         return 2
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError) as exc:
+        print(f"docgen: {logs.escape(str(exc.filename or ''))}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `docgen cases | head`: the reader has gone; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         return 130

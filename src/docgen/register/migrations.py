@@ -210,4 +210,11 @@ CREATE INDEX login_failures_by_address ON login_failures (address, at)
 ALTER TABLE cases ADD COLUMN steps TEXT NOT NULL DEFAULT '{}';
 UPDATE cases SET dirty = 1
 """),
+    ("0008_web_list_indexes", """
+CREATE INDEX messages_by_status ON messages (status);
+CREATE INDEX letters_by_state ON letters (state);
+CREATE INDEX cases_by_due ON cases (next_due);
+CREATE INDEX cases_by_state ON cases (state);
+CREATE INDEX audit_by_letter ON audit (letter_id)
+"""),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -38,8 +39,18 @@ def _secret(data: Path) -> str:
 def create_app(settings: Settings, clock: Clock = SYSTEM, *, secure_cookies: bool = False,
                render_seconds: float = 60) -> Flask:
     """`secure_cookies`: the session cookie is sent over HTTPS only (TLS ends at a proxy in front)."""
+    from docgen.web import (  # noqa: F401 - each module adds its pages to the blueprint
+        cases,
+        errors,
+        inbox,
+        maintainer,
+        reporting,
+        review_pages,
+        worklists,
+    )
     from docgen.web.auth import SESSION_SECONDS, dummy_hash, load_session
-    from docgen.web.pages import pages
+    from docgen.web.pages import may, pages
+    from docgen.web.words import FILTERS
 
     app = Flask(__name__)
     app.config.update(SECRET_KEY=_secret(settings.data), SESSION_COOKIE_HTTPONLY=True,
@@ -48,7 +59,12 @@ def create_app(settings: Settings, clock: Clock = SYSTEM, *, secure_cookies: boo
                       PERMANENT_SESSION_LIFETIME=SESSION_SECONDS, MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
                       DOCGEN=settings, DOCGEN_CLOCK=clock, DOCGEN_RENDER_SECONDS=render_seconds)
     app.register_blueprint(pages)
+    errors.register(app)
     app.jinja_env.filters["nl_date"] = dutch_date
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.globals["may"] = may
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     dummy_hash()  # made now, so that no login pays for it
 
     @app.before_request
@@ -62,6 +78,16 @@ def create_app(settings: Settings, clock: Clock = SYSTEM, *, secure_cookies: boo
         store = g.pop("store", None)
         if store is not None:
             store.close()
+
+    @app.context_processor
+    def work_counts():
+        """The numbers in the header: each role's work lists (only for a logged-in user)."""
+        if not g.get("user") or "store" not in g:
+            return {"counts": {}, "menu": []}
+        from docgen.web.pages import lists
+
+        counts = lists().counts(g.role, g.user, clock.today())
+        return {"counts": counts, "menu": worklists.menu(g.role, counts)}
 
     @app.after_request
     def headers(response):

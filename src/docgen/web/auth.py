@@ -16,7 +16,8 @@ import time
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-ROLES = ("monitor", "behandelaar", "contactpersoon", "template-maintainer", "admin")
+ROLES = ("monitor", "behandelaar", "contactpersoon", "template-maintainer", "manager", "admin")
+# manager: the report and the cases, read-only; no inbox, no messages, no letters to download, no actions.
 SESSION_SECONDS = 30 * 60
 
 
@@ -96,7 +97,7 @@ def requires(*roles: str):
             if roles and g.role not in roles and g.role != "admin":
                 abort(403)
             if request.method == "POST" and not csrf_ok():
-                abort(400, "missing or wrong CSRF token")
+                abort(400, "Het formulier was verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens.")
             return view(*args, **kwargs)
         return wrapper
     return decorate
