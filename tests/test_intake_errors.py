@@ -101,7 +101,9 @@ def _inbox_with(tmp_path, name=SEPOT):
 
 def test_a_locked_register_fails_the_run_and_leaves_the_mail(tmp_path):
     inbox, data = _inbox_with(tmp_path)
-    run_docgen("status", "--data", str(data))  # creates the register
+    from docgen.register.store import Store
+
+    Store(data / "docgen.sqlite3").close()  # an existing register
     holder = sqlite3.connect(data / "docgen.sqlite3", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

@@ -42,12 +42,13 @@ log = logging.getLogger("docgen")
 
 
 def _eml_files(paths: list[str]) -> list[Path]:
+    """The .eml files named or in the folders named; a missing one stays in the list (its row says so)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise DocgenError(f"{raw}: no such file or folder")
         files.extend(sorted(path.glob("*.eml")) if path.is_dir() else [path])
+    if files and not any(path.exists() for path in files):
+        raise DocgenError(f"{paths[0]}: no such file or folder")
     return files
 
 
@@ -62,6 +63,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
         except QuarantineError as exc:
             record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True,
                       "quarantine": exc.reason, "fields": {}, "reasons": [f"quarantined: {exc.reason}"]}
+        except OSError as exc:  # a file that is not there, or cannot be read: its row says why
+            error = f"{type(exc).__name__}: {exc.strerror or exc}"[:300]
+            record = {"file": path.name, "type": "overig", "v_nummers": [], "triage": True, "error": error,
+                      "fields": {}, "reasons": [f"error: {error}"]}
         except Exception as exc:  # one file's failure never stops the run (RecursionError, a timeout, ...)
             log.error("classify failed for %s: %s", path.name, type(exc).__name__, exc_info=True)
             error = f"{type(exc).__name__}: {exc}"[:300]

@@ -73,11 +73,14 @@ class Pattern:
                  overlapped: bool = False) -> list:
         """All matches (at most `limit`), found within one time limit."""
         try:
+            matches = self.compiled.finditer(text, pos, len(text) if endpos is None else endpos,
+                                             overlapped=overlapped, timeout=TIMEOUT_SECONDS)
+            if limit is None:
+                return list(matches)
             found = []
-            for match in self.compiled.finditer(text, pos, len(text) if endpos is None else endpos,
-                                                overlapped=overlapped, timeout=TIMEOUT_SECONDS):
+            for match in matches:
                 found.append(match)
-                if limit is not None and len(found) >= limit:
+                if len(found) >= limit:
                     break
             return found
         except TimeoutError as exc:

@@ -56,11 +56,16 @@ _PARTS: tuple[tuple[re.Pattern, object], ...] = tuple((re.compile(p), d) for p, 
     (r"^the sender is not (.*)$", r"de afzender is geen \1"),
     (r"^the sender is (.*)$", r"de afzender is \1"),
     (r"^a V-nummer was found$", "er is een V-nummer gevonden"),
+    (r"^('.+?') does not count: (.*)$", r"\1 telt niet: \2"),
+    (r"^(.*) in the subject or a file name does not count: the text says (.*)$",
+     r"\1 in het onderwerp of een bestandsnaam telt niet: de tekst zegt \2"),
     (r"^no V-nummer was found$", "er is geen V-nummer gevonden"),
 ))
 _WHOLE: tuple[tuple[re.Pattern, object], ...] = tuple((re.compile(p), d) for p, d in (
     # intake's verdicts (classify/engine.py, classify/senders.py)
     (r"^no rule recognised a case message: overig$", "geen regel herkende een zaakbericht: overig"),
+    (r"^internal forward from (\S+): judged by the original from (\S+)$",
+     r"interne doorzending door \1: beoordeeld op het oorspronkelijke bericht van \2"),
     (r"^rule (\S+) took too long and was cut off$", r"regel \1 duurde te lang en is afgebroken"),
     (r"^rules disagree: (.*)$", r"de regels spreken elkaar tegen: \1"),
     (r"^untrusted sender: (.*)$", lambda m: "onbetrouwbare afzender: " + dutch(m.group(1))),
