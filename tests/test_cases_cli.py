@@ -26,8 +26,10 @@ def test_case_json_has_the_timeline_and_the_zienswijze_deadline(register):
     # Uitreiking 11 March 2026 + 2 weeks + 4 weeks uitstel (with a reason) = Wednesday 22 April 2026.
     assert zienswijze["due"] == "2026-04-22"
     letters = {d["letter"]: d for d in case["letters"]}
-    assert {"beschikking-verlening", "voornemen-intrekking", "besluit-uitstel"} <= set(letters)
-    assert letters["voornemen-intrekking"]["versions"][0]["status"] == "concept"
+    # The police handed out a voornemen docgen did not make: the permit was granted outside docgen, and
+    # neither a second grant nor a second voornemen is drafted.
+    assert set(letters) == {"besluit-uitstel"}
+    assert any("buiten docgen" in note or "niet in docgen" in note for note in case["attention"])
     # The zienswijze announces an application for voortgezet verblijf: the revocation waits for its decision,
     # and the M55 without V-nummer in triage carries her name and date of birth.
     assert "beschikking-intrekking" not in letters

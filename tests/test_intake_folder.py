@@ -161,3 +161,22 @@ def test_newlines_from_outside_cannot_forge_a_log_line(tmp_path, where):
     proc = run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
     assert not any(line.startswith(forged) for line in proc.stderr.splitlines())
     assert "\\n" + forged in proc.stderr  # there, escaped, on the line it belongs to
+
+
+def test_mail_is_never_received_after_the_clock_of_a_replay():
+    """A replay as of 1 July must not receive a dropped file in its future (its mtime is today)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from docgen.clock import Clock
+    from docgen.model import RawMessage
+    from docgen.pipeline import arrival
+
+    clock = Clock.on(dt.date(2026, 7, 1))
+    later = dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC)
+    dropped = RawMessage("folder:inbox", "a.eml", "a.eml", b"", arrived=later)
+    fetched = RawMessage("imap:ind", "7", "7", b"", arrived=later)
+    undated = SimpleNamespace(date=None)
+    assert arrival(dropped, undated, clock) == clock.now() == arrival(fetched, undated, clock)
+    dated = SimpleNamespace(date=dt.datetime(2026, 6, 3, 9, tzinfo=dt.UTC))
+    assert arrival(dropped, dated, clock) == dated.date

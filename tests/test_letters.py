@@ -63,7 +63,9 @@ def test_libreoffice_opens_every_docx_draft(rendered, tmp_path):
 def test_a_motivated_decision_answers_each_argument_and_marks_what_it_cannot(rendered):
     word = docx_text(rendered["beschikking-intrekking"][0])
     assert "Psychische en medische situatie" in word and "Geen paspoort" in word
-    assert "[OPEN PUNT — motiveer hier]" in word and "opleiding tot verpleegkundige" in word
+    assert "Gezins- en privéleven" in word and "[OPEN PUNT — ambtshalve toets artikel 8 EVRM]" in word
+    assert "[OPEN PUNT — motiveer hier]" in word and "lening lopen" in word  # an argument no block answers
+    assert "[OPEN PUNT — voortgezet verblijf]" in word  # passport raised, no application announced
 
 
 def _render(letter_name, events, tmp_path, now=EXAMPLE_NOW, finals=FINALS):

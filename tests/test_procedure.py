@@ -148,19 +148,44 @@ def test_an_announced_voortgezet_verblijf_makes_the_intrekking_wait_until_the_de
 
 def test_a_sepot_known_before_the_grant_gives_a_one_day_permit_and_no_revocation():
     story = [ev(1, "m55", "2026-03-05", received="2026-03-05T10:00:00+01:00", soort="aangifte"),
-             ev(2, "sepot", "2026-03-04", received="2026-03-05T16:00:00+01:00", parketnummer="13/690786-24"),
-             ev(3, "uitreiking", "2026-03-20")]
-    case = assess(V, story, {}, at("2026-04-10"))  # the sepot came within the 24 hours the grant takes
+             ev(2, "sepot", "2026-03-04", received="2026-03-06T16:00:00+01:00", parketnummer="13/690786-24")]
+    case = assess(V, story, {}, at("2026-03-09"))  # the grant was not final when the sepot came in
     assert case.one_day and case.state == State.VERGUNNING_EEN_DAG
     assert _needed(case) == ["beschikking-verlening"]
     facts = next(n.facts for n in plan(case) if n.letter.name == "beschikking-verlening")
     assert facts["een_dag"] and facts["ingangsdatum"] == facts["einddatum"] == "5 maart 2026"
+    granted = {"beschikking-verlening:1": dt.datetime(2026, 3, 6, 9, tzinfo=UTC)}  # final before the sepot came
+    assert not assess(V, story, granted, at("2026-03-09")).one_day
 
 
-def test_a_sepot_after_a_grant_that_is_late_is_flagged_for_a_human():
-    case = assess(V, STORY[:2], {}, at("2026-03-07"))  # M55 22 February, no final grant; sepot 6 March
-    assert not case.one_day and "voornemen-intrekking" in _needed(case)
-    assert "nog niet definitief" in case.attention[0]
+def test_a_handed_out_voornemen_shows_the_permit_was_granted_outside_docgen():
+    case = assess(V, STORY[:3], {}, at("2026-04-10"))  # no grant final in docgen, but the police handed out a voornemen
+    assert not case.one_day and case.granted_elsewhere and case.state == State.BESLUIT
+    assert "kenmerk van die beschikking" in case.attention[0]
+    assert _needed(case) == ["beschikking-intrekking"]  # no second grant, no second voornemen
+
+
+def test_a_grant_recorded_by_hand_is_the_one_the_voornemen_and_intrekking_rest_on():
+    recorded = ev(9, "besluit_verlening", "2026-02-23", uitkomst="verleend", kenmerk="ZK-2026-001")
+    case = assess(V, [*STORY[:2], recorded], {}, at("2026-03-07"))
+    assert not case.one_day and case.granted_elsewhere and case.grant_decision.day == D(2026, 2, 23)
+    assert _needed(case) == ["voornemen-intrekking"]  # no second grant, and the sepot gets its voornemen
+    case = assess(V, [*STORY[:3], recorded], {}, at("2026-04-10"))
+    facts = next(n.facts for n in plan(case) if n.letter.name == "beschikking-intrekking")
+    assert facts["vergunning_datum"] == "23 februari 2026" and facts["vergunning_kenmerk"] == "ZK-2026-001"
+    assert not facts["verlening_onbekend"]
+
+
+def test_the_intrekking_waits_until_the_besluit_on_uitstel_is_final():
+    story = STORY[:4]
+    waiting = assess(V, story, GRANTED, at("2026-05-01"))
+    assert "beschikking-intrekking" not in _needed(waiting)
+    assert any(w.startswith("wacht op het besluit op het uitstelverzoek van 25 maart 2026") for w in waiting.waits)
+    decided = assess(V, story, {**GRANTED, "besluit-uitstel:4": dt.datetime(2026, 3, 26, 9, tzinfo=UTC)},
+                     at("2026-05-01"))
+    facts = next(n.facts for n in plan(decided) if n.letter.name == "beschikking-intrekking")
+    assert facts["uitstel"] == [{"datum": "25 maart 2026", "tot": "21 april 2026", "besluit": "26 maart 2026"}]
+    assert facts["termijn_einde_oorspronkelijk"] == "7 april 2026"
 
 
 def test_an_m55_during_the_asylum_procedure_is_no_application():

@@ -347,17 +347,20 @@ def cmd_case(args: argparse.Namespace) -> int:
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    """Record a decision the IND takes itself: on voortgezet verblijf (the revocation that waited for it
-    follows) or on a bezwaar. The drafter does the rest."""
+    """Record a decision the IND takes itself: a grant made outside docgen (no second grant follows), on
+    voortgezet verblijf (the revocation that waited for it follows) or on a bezwaar. The drafter does the rest."""
     from docgen.register.store import Reviews
 
     settings, store = _register(args)
     v_nummer = _v_nummer(args.v_nummer)
     if not store.events(v_nummer):
         raise DocgenError(f"no case with V-nummer {v_nummer} in the register")
-    kind = {"voortgezet-verblijf": "besluit_vv", "bezwaar": "besluit_bezwaar"}[args.what]
+    kind = {"verlening": "besluit_verlening", "voortgezet-verblijf": "besluit_vv", "bezwaar": "besluit_bezwaar"}[args.what]
+    if (args.what == "verlening") != (args.outcome == "verleend"):
+        raise DocgenError("a grant made outside docgen is recorded as 'verlening verleend'; 'verleend' fits nothing else")
     day = _day_arg(args.date, "--date")
-    Reviews(store).record_decision(v_nummer, kind, day, {"uitkomst": args.outcome}, args.by, _clock(args).now())
+    fields = {"uitkomst": args.outcome, **({"kenmerk": args.kenmerk} if args.kenmerk else {})}
+    Reviews(store).record_decision(v_nummer, kind, day, fields, args.by, _clock(args).now())
     Drafter(settings, store, _clock(args)).reassess(v_nummer)
     print(f"recorded: {args.what} {args.outcome} on {dutch_date(day)} for {v_nummer}")
     return 0
@@ -605,10 +608,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", help="as of this day (YYYY-MM-DD or D-M-YYYY)")
     p.set_defaults(func=cmd_case)
 
-    p = sub.add_parser("decide", help="record the IND's decision on voortgezet verblijf or on a bezwaar for a case")
+    p = sub.add_parser("decide", help="record the IND's own decision for a case: a grant made outside docgen, "
+                                      "on voortgezet verblijf, or on a bezwaar")
     p.add_argument("v_nummer", help="the V-nummer (spaces or dots allowed)")
-    p.add_argument("what", choices=["voortgezet-verblijf", "bezwaar"])
-    p.add_argument("outcome", choices=["toegewezen", "afgewezen", "ingetrokken", "niet-ontvankelijk"])
+    p.add_argument("what", choices=["verlening", "voortgezet-verblijf", "bezwaar"])
+    p.add_argument("outcome", choices=["verleend", "toegewezen", "afgewezen", "ingetrokken", "niet-ontvankelijk"])
+    p.add_argument("--kenmerk", help="the decision's kenmerk in the case system")
     p.add_argument("--date", required=True, help="the day of the decision (YYYY-MM-DD or D-M-YYYY)")
     p.add_argument("--by", required=True, help="who records it (the behandelaar's account name)")
     p.add_argument("--data", default=None, help="data directory (default ./var)")

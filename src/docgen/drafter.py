@@ -157,6 +157,11 @@ def why_not(case: Case) -> str:
         return f"beklag gegrond verklaard op {dutch_date(case.revived.day)}: het recht op de vergunning herleeft"
     if case.one_day:
         return "vergunning voor één dag: het sepot was al bekend bij de beslissing; geen intrekking"
+    if case.granted_elsewhere:
+        return "de vergunning is buiten docgen verleend en het voornemen buiten docgen uitgereikt"
+    if case.uitreiking is not None and case.sepot is not None and not case.final("voornemen-intrekking", case.sepot):
+        return (f"het voornemen is op {dutch_date(case.uitreiking.day)} uitgereikt zonder dat dit concept definitief "
+                "was: het is buiten docgen verzonden")
     if case.waits:
         return "; ".join(case.waits)
     if case.attention:

@@ -81,7 +81,7 @@ class Classification:
 
 
 # Events recorded by a person on the case page, not carried by mail: the IND's own decisions.
-MANUAL_KINDS = ("besluit_vv", "besluit_bezwaar")  # decisions on voortgezet verblijf and on a bezwaar
+MANUAL_KINDS = ("besluit_verlening", "besluit_vv", "besluit_bezwaar")  # a grant made outside docgen; VV; bezwaar
 
 
 @dataclass(frozen=True)
@@ -205,6 +205,8 @@ class Case:
     application: Event | None = None                  # the M55 taken as the application for the permit
     ground: str = ""                                  # aangifte | medewerking | getuige-aangever
     one_day: bool = False                             # the sepot was known when the permit was decided
+    granted_elsewhere: bool = False                   # the permit was granted outside docgen (recorded, or implied)
+    grant_decision: Event | None = None               # that grant, when a behandelaar recorded it
     sepot: Event | None = None
     uitreiking: Event | None = None
     term_end: dt.date | None = None                   # end of the zienswijze term (Atw applied)

@@ -177,8 +177,10 @@ class Pipeline:
 def arrival(raw: RawMessage, msg: Message, clock: Clock) -> dt.datetime:
     """When the IND received the message, apart from the sender's Date: header. The source knows best
     (IMAP INTERNALDATE); a dropped file was received when it was written, or when its Date: says if that
-    is earlier (a backlog exported from a mailbox); the clock when nothing else is known."""
+    is earlier (a backlog exported from a mailbox); the clock when nothing else is known. Never later than
+    the clock: a replay as of an earlier day must not receive mail in its future."""
+    now = clock.now()
     if raw.arrived is not None and not raw.source.startswith("folder:"):
-        return raw.arrived
+        return min(raw.arrived, now)
     candidates = [d for d in (msg.date, raw.arrived) if d is not None and d.tzinfo is not None]
-    return min(candidates) if candidates else clock.now()
+    return min([*candidates, now])

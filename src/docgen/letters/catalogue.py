@@ -16,8 +16,8 @@ COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "na
                     "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender", "melder"})
 NESTED = {
     "motivering": frozenset({"titel", "tekst"}),
-    "uitstel": frozenset({"datum", "tot"}),
-    "zienswijzen": frozenset({"datum", "laat", "afzender"}),
+    "uitstel": frozenset({"datum", "tot", "besluit"}),
+    "zienswijzen": frozenset({"datum", "laat", "afzender", "u"}),
     "afzender": frozenset({"naam", "unit", "adres", "postcode_plaats", "telefoon", "email"}),
 }
 REMEDY = ("bezwaar", "vier weken", "69")
@@ -51,12 +51,16 @@ def _bedenktijd(case: Case) -> list[Event]:
 def _grant(case: Case) -> list[Event]:
     if case.application is None or case.state == State.GEEN_AANVRAAG:
         return []
+    if case.granted_elsewhere and not case.final("beschikking-verlening", case.application):
+        return []  # granted outside docgen: a second grant is no use
     return [case.application]
 
 
 def _voornemen(case: Case) -> list[Event]:
     if case.sepot is None or case.one_day or case.revived is not None:
         return []
+    if case.uitreiking is not None and not case.final("voornemen-intrekking", case.sepot):
+        return []  # the police handed out a voornemen made outside docgen: this one would be a second
     return [case.sepot]
 
 
@@ -83,7 +87,8 @@ def _revived_grant(case: Case) -> list[Event]:
 
 def _withdrawn(case: Case) -> list[Event]:
     """A gegrond beklag before any revocation: the voornemen that was handed out is withdrawn."""
-    if case.revived is None or case.sepot is None or not case.final("voornemen-intrekking", case.sepot):
+    handed_out = case.final("voornemen-intrekking", case.sepot) or case.uitreiking is not None
+    if case.revived is None or case.sepot is None or not handed_out:
         return []
     if case.uitreiking is not None and case.final("beschikking-intrekking", case.uitreiking):
         return []
@@ -124,7 +129,8 @@ LETTERS: tuple[LetterKind, ...] = (
                COMMON | {"parketnummer", "sepot_datum", "uitreiking_datum", "termijn_einde", "zienswijze",
                          "zienswijzen", "te_laat", "motivering", "open_punten", "ingangsdatum", "vv_status",
                          "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid", "grondslag",
-                         "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel"},
+                         "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel",
+                         "vergunning_kenmerk", "verlening_onbekend", "termijn_einde_oorspronkelijk", "vv_vragen"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),

@@ -18,7 +18,7 @@ EXAMPLE_NOW = Clock.on(EXAMPLE_TODAY).now()
 BEHANDELAAR = {"naam": "M. de Voorbeeld", "telefoon": "088 000 00 00", "email": "m.devoorbeeld@ind.example"}
 ZIENSWIJZE = ("Cliënte is ernstig getraumatiseerd en onder behandeling bij een psycholoog. Zij beschikt nog niet "
               "over een paspoort. Cliënte volgt een opleiding tot verpleegkundige en heeft in Nederland een "
-              "stageplaats gevonden.")
+              "stageplaats gevonden. Zij heeft nog een lening lopen die zij eerst wil aflossen.")
 PERSON = {"naam": "Voorbeeld Persoon", "geboortedatum": "1990-01-02", "nationaliteit": "Nigeriaanse"}
 LAWYER = {"gemachtigde_naam": "mr. A. Voorbeeld", "gemachtigde_kantoor": "Voorbeeld Advocaten",
           "gemachtigde_adres": "Voorbeeldstraat 1, 1234 AB Voorbeeldstad", "afzender_adres": "voorbeeld@advocaten.example"}
@@ -46,7 +46,8 @@ def _final(day: str) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
 
 
-FINALS = {"bevestiging-bedenktijd:1": _final("2026-01-02T15:00"), "beschikking-verlening:2": _final("2026-01-05T15:00"), "voornemen-intrekking:3": _final("2026-03-03T10:00"),
+FINALS = {"bevestiging-bedenktijd:1": _final("2026-01-02T15:00"), "beschikking-verlening:2": _final("2026-01-05T15:00"),
+          "voornemen-intrekking:3": _final("2026-03-03T10:00"), "besluit-uitstel:5": _final("2026-03-17T10:00"),
           "beschikking-intrekking:4": _final("2026-04-20T10:00")}
 FINAL_DATES = {slot: when.date() for slot, when in FINALS.items()}
 

@@ -230,10 +230,16 @@ def _requester(case: Case, event: Event) -> dict:
     return {"geadresseerde": lines, "aanhef": _person_aanhef(case), "afschrift": [_eenheid(case)]}
 
 
+VV_GROUNDS = {"paspoort", "represailles", "terugkeer", "vervolging"}  # what an application for voortgezet verblijf weighs
+
+
 def _intrekking(letter, trigger, case, finals):
     term = case.term_end
+    lawyer = (case.gemachtigde or {}).get("naam")
     zienswijzen = [{"datum": _event_date(z), "laat": bool(term and (z.received_day or z.day) > term),
-                    "afzender": z.fields.get("afzender", "")} for z in case.zienswijzen]
+                    "afzender": z.fields.get("afzender", ""),
+                    "u": bool(lawyer) and lawyer in (z.fields.get("gemachtigde_naam"), z.fields.get("afzender"))}
+                   for z in case.zienswijzen]
     motivering, open_punten, raised = [], [], set()
     for z in case.zienswijzen:
         for item in z.fields.get("argumenten", []):
@@ -245,11 +251,15 @@ def _intrekking(letter, trigger, case, finals):
                 open_punten.append(point)
     begin, end = _permit(case)
     granted = finals.get(f"beschikking-verlening:{case.application.id}") if case.application else None
+    if case.grant_decision is not None:
+        granted = case.grant_decision.day
     beklag = next((e for e in reversed(case.events) if e.kind == "beklag"
                    and (e.fields.get("soort") or "ingesteld") == "ingesteld" and case.sepot and e.day >= case.sepot.day),
                   None)
-    uitstel = [{"datum": _event_date(u.event), "tot": dutch_date(u.term_after)} for u in case.uitstel
-               if u.granted_weeks and u.term_after]
+    uitstel = [{"datum": _event_date(u.event), "tot": dutch_date(u.term_after),
+                "besluit": dutch_date(case.final("besluit-uitstel", u.event)) if case.final("besluit-uitstel", u.event)
+                else "[OPEN PUNT — datum van het besluit op het uitstelverzoek]"}
+               for u in case.uitstel if u.granted_weeks and u.term_after]
     ground = case.ground or "aangifte"
     return {**_to_person_or_lawyer(case, prefer_lawyer=True),
             "parketnummer": (case.sepot.fields.get("parketnummer") if case.sepot else None) or _parketnummer(case),
@@ -261,8 +271,13 @@ def _intrekking(letter, trigger, case, finals):
             "vv_besluit_datum": _event_date(case.vv_decision) if case.vv_decision else "",
             "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"]),
             "vergunning_datum": dutch_date(granted) if granted else "",
+            "vergunning_kenmerk": (case.grant_decision.fields.get("kenmerk") or "") if case.grant_decision else "",
+            "verlening_onbekend": case.granted_elsewhere and case.grant_decision is None,
             "vergunning_van": dutch_date(begin) if begin else "", "vergunning_tot": dutch_date(end) if end else "",
-            "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": ""}
+            "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": "",
+            "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
+                                                             if u.granted_weeks and u.term_after), term)),
+            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS)}
 
 
 def _kennisgeving(letter, trigger, case, finals):
@@ -278,7 +293,7 @@ def _kennisgeving(letter, trigger, case, finals):
            "afschrift": [], "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"])}
     if partner == "politie":
         out.update(geadresseerde=[_eenheid(case), "t.a.v. de afdeling AVIM"],
-                   verzoek="Ik verzoek u betrokkene hierover te informeren.")
+                   verzoek="Bijgaand ontvangt u de beschikking, met het verzoek deze aan betrokkene uit te reiken en mij de datum van uitreiking te melden.")
     elif partner == "om":
         parket = (case.sepot.fields.get("afzender") if case.sepot else "") or "Openbaar Ministerie"
         if "parket" not in parket.lower() and "openbaar ministerie" not in parket.lower():

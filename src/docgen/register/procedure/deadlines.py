@@ -40,6 +40,8 @@ def settle(case: Case, ctx: Context, triage_waits: tuple[str, ...], undated: lis
     if ctx.policy.wait_for_triage:
         waits.extend(f"wacht op triage: {w}" for w in triage_waits)
     waits.extend(f"wacht op een datum: {u}" for u in undated)
+    waits.extend(f"wacht op het besluit op het uitstelverzoek van {dutch_date(u.event.day)}: de intrekking kan pas "
+                 "worden voorbereid als dat besluit definitief is" for u in case.uitstel if not case.final(UITSTEL, u.event))
     if waits and case.state == State.BESLUIT and any(w.startswith("wacht op voortgezet") for w in waits):
         case = replace(case, state=State.WACHT_VV)
     elapsed = ""
@@ -68,8 +70,10 @@ def deadlines(case: Case, ctx: Context) -> tuple[Deadline, ...]:
         due_at = received + dt.timedelta(hours=t.grant_hours)
         done = case.final(GRANT, app)
         out.append(Deadline("verlening", "Beschikking verlening", due_at.date(), "streef",
-                            f"M55 ontvangen {dutch_date(received)}: beslissen binnen {t.grant_hours} uur",
-                            done_on=done.date() if done else None, due_at=due_at, done_at=done))
+                            f"M55 ontvangen {dutch_date(received)}: beslissen binnen {t.grant_hours} uur"
+                            + ("; buiten docgen verleend" if case.granted_elsewhere and not done else ""),
+                            done_on=done.date() if done else None, due_at=due_at, done_at=done,
+                            closed=case.granted_elsewhere))
         start = app.received_day or app.day
         until = start if case.one_day else add_months(start, t.permit_months) - dt.timedelta(days=1)
         out.append(Deadline("vergunning", "Vergunning geldig tot en met", until, "termijn",
@@ -82,7 +86,7 @@ def deadlines(case: Case, ctx: Context) -> tuple[Deadline, ...]:
         out.append(Deadline("voornemen", "Voornemen tot intrekking", add_working_days(received, t.voornemen_working_days),
                             "streef", f"sepot ontvangen {dutch_date(received)}: voornemen binnen "
                             f"{t.voornemen_working_days} werkdag", done_on=done.date() if done else None,
-                            closed=case.revived is not None))
+                            closed=case.revived is not None or case.uitreiking is not None))
     if case.term_end is not None and not case.one_day:
         out.append(Deadline("zienswijze", "Einde zienswijzetermijn", case.term_end, "termijn", case.term_basis,
                             closed=case.revived is not None))

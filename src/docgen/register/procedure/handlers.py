@@ -104,11 +104,18 @@ def on_m55(case: Case, event: Event, ctx: Context) -> Case:
         return _add(case, "oddities", f"nog een M55 {soort} van {dutch_date(event.day)}: de aanvraag van "
                                       f"{dutch_date(case.application.day)} geldt")
     ground = "getuige-aangever" if _flag(f, "getuige_aangever") else soort
-    one_day = case.sepot is not None and case.revived is None  # a sepot already known: one day (seed 001 fn 14)
+    one_day = case.sepot is not None and case.revived is None and _undecided_at_sepot(event, case.sepot, ctx)
     state = State.VERGUNNING_EEN_DAG if one_day else State.AANVRAAG
-    if ctx.finals.get(f"{GRANT}:{event.id}") and not one_day:
+    if (ctx.finals.get(f"{GRANT}:{event.id}") or case.grant_decision) and not one_day:
         state = State.VERGUNNING
     return replace(case, application=event, ground=ground, one_day=one_day, state=state)
+
+
+def _undecided_at_sepot(application: Event, sepot: Event, ctx: Context) -> bool:
+    """Seed 001 fn 14: a permit not yet decided when the sepot became known is granted for one day only;
+    decided means its beschikking became final in docgen before the sepot mail came in."""
+    final = ctx.finals.get(f"{GRANT}:{application.id}")
+    return final is None or final > (sepot.received or _noon(sepot.day))
 
 
 def on_sepot(case: Case, event: Event, ctx: Context) -> Case:
@@ -122,20 +129,8 @@ def on_sepot(case: Case, event: Event, ctx: Context) -> Case:
     case = replace(case, sepot=event, uitreiking=None, term_end=None, term_basis="", uitstel=(), zienswijzen=(),
                    revived=None, beklag="")
     if case.application is not None:
-        # A permit not yet decided when the sepot became known is granted for one day, and no revocation
-        # follows (seed 001, fn 14). It is decided when its letter became final; a grant that is not final
-        # counts as decided at the end of its 24-hour target, when the unit decides (B8/3.1).
-        app = case.application
-        final = ctx.finals.get(f"{GRANT}:{app.id}")
-        target = (app.received or _noon(app.day)) + dt.timedelta(hours=ctx.policy.terms.grant_hours)
-        known = event.received or _noon(event.day)
-        decided = final or target
-        if known < decided:
+        if _undecided_at_sepot(case.application, event, ctx) and case.grant_decision is None:
             return replace(case, one_day=True, state=State.VERGUNNING_EEN_DAG)
-        if final is None:
-            case = _add(case, "attention", f"het sepot kwam binnen op {dutch_date(known)}, terwijl de beschikking "
-                                           "verlening nog niet definitief is: beoordeel of een vergunning voor één "
-                                           "dag passender is (seed 001, voetnoot 14)")
     voornemen_final = ctx.finals.get(f"{VOORNEMEN}:{event.id}")
     return replace(case, state=State.VOORNEMEN if voornemen_final else State.SEPOT)
 
@@ -144,8 +139,15 @@ def on_uitreiking(case: Case, event: Event, ctx: Context) -> Case:
     if case.sepot is None:
         return _add(case, "oddities", f"uitreiking van {dutch_date(event.day)} zonder sepot in het register")
     if case.one_day:
-        return _add(case, "oddities", f"uitreiking van {dutch_date(event.day)}, terwijl de vergunning voor één dag "
-                                      "gold en geen intrekking volgt")
+        if case.application is not None and ctx.finals.get(f"{GRANT}:{case.application.id}"):
+            return _add(case, "oddities", f"uitreiking van {dutch_date(event.day)}, terwijl de vergunning voor één dag "
+                                          "gold en geen intrekking volgt")
+        # The police handed out a voornemen: the permit was granted, and the voornemen sent, outside docgen.
+        case = _add(case, "attention", f"op {dutch_date(event.day)} is een voornemen tot intrekking uitgereikt dat niet "
+                                       "in docgen is gemaakt: de vergunning is dus al eerder verleend; zoek datum en "
+                                       "kenmerk van die beschikking op in het zaaksysteem en leg ze vast "
+                                       f"(docgen decide {case.v_nummer} verlening verleend --date ... --kenmerk ...)")
+        case = replace(case, one_day=False, granted_elsewhere=True)
     if event.day < case.sepot.day:
         case = _add(case, "oddities", f"uitreiking van {dutch_date(event.day)} is gedateerd vóór het sepot van "
                                       f"{dutch_date(case.sepot.day)}")
@@ -233,6 +235,21 @@ def on_voortgezet_verblijf(case: Case, event: Event, ctx: Context) -> Case:
     return replace(case, vv=event, vv_status=status)
 
 
+def on_besluit_verlening(case: Case, event: Event, ctx: Context) -> Case:
+    """A grant the unit made outside docgen (before docgen, or by hand), recorded by a behandelaar: docgen
+    drafts no second grant, and the voornemen and intrekking rest on this one."""
+    if case.application is None:
+        case = _add(case, "oddities", "beschikking tot verlening vastgelegd zonder M55-aanvraag in het register")
+    if case.sepot is not None and case.sepot.day <= event.day:
+        case = _add(case, "attention", f"de vergunning is op {dutch_date(event.day)} verleend, na het sepot van "
+                                       f"{dutch_date(case.sepot.day)}: beoordeel of een vergunning voor één dag "
+                                       "bedoeld was (evaluatie pilot, voetnoot 14)")
+    state = case.state
+    if state in (State.AANVRAAG, State.VERGUNNING_EEN_DAG):
+        state = State.SEPOT if case.sepot is not None else State.VERGUNNING
+    return replace(case, granted_elsewhere=True, grant_decision=event, one_day=False, state=state)
+
+
 def on_besluit_vv(case: Case, event: Event, ctx: Context) -> Case:
     if case.vv is None:
         case = _add(case, "oddities", "beslissing op voortgezet verblijf zonder aanvraag in het register")
@@ -284,7 +301,7 @@ def on_nothing(case: Case, event: Event, ctx: Context) -> Case:
 HANDLERS: dict[str, Handler] = {
     "m55": on_m55, "sepot": on_sepot, "uitreiking": on_uitreiking, "uitstelverzoek": on_uitstelverzoek,
     "zienswijze": on_zienswijze, "beklag": on_beklag, "voortgezet_verblijf": on_voortgezet_verblijf,
-    "besluit_vv": on_besluit_vv, "bezwaar": on_bezwaar, "besluit_bezwaar": on_besluit_bezwaar, "beroep": on_beroep, "vertrek": on_vertrek,
+    "besluit_verlening": on_besluit_verlening, "besluit_vv": on_besluit_vv, "bezwaar": on_bezwaar, "besluit_bezwaar": on_besluit_bezwaar, "beroep": on_beroep, "vertrek": on_vertrek,
     "afzien_aangifte": on_afzien, "inschrijving_gemeente": on_inschrijving, "dossier_om": on_nothing,
     "stand_van_zaken": on_nothing,
 }
