@@ -110,3 +110,13 @@ def test_every_command_has_help():
     for name in commands:
         proc = subprocess.run([sys.executable, "-m", "docgen", name, "--help"], capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0 and "usage:" in proc.stdout, name
+
+
+def test_a_zienswijze_naming_the_person_only_in_its_attachment_can_still_be_matched():
+    """Without V-nummer, the name and date of birth in the attached letter's Betreft line are what a monitor
+    matches on; the lawyer who signs is never taken for the person."""
+    out = run_docgen("classify", "--jsonl", str(SAMPLE / "0033.eml"), str(SAMPLE / "0093.eml")).stdout
+    fields = {json.loads(line)["file"]: json.loads(line)["fields"] for line in out.splitlines()}
+    assert (fields["0033.eml"]["naam"], fields["0033.eml"]["geboortedatum"]) == ("Mercy Wang", "1994-04-24")
+    assert (fields["0093.eml"]["naam"], fields["0093.eml"]["geboortedatum"]) == ("Li Sesay", "2006-05-23")
+    assert fields["0093.eml"]["gemachtigde_naam"] == "mr. A. van Dijk"

@@ -84,10 +84,11 @@ def load_extractors(path: Path) -> Extractors:
         a_nummer=compile_pattern(rf"\b(?<!-){alternation(a_labels)}[\s:.#]{{0,4}}(?:is\s+)?(?P<a>\d(?:[ .]?\d){{9}})(?!\d)", p,
                                  doc["a_nummer"].line),
         fields=compile_fields(fields_doc, p),
-        name_before_v=compile_pattern(rf"(?:{before}){name_pattern('naam')}\s*,?\s*(?:\(\s*)?{labels}", p, v.line)
+        name_before_v=compile_pattern(rf"(?:{before}){name_pattern('naam')}\s*,?\s*(?:\(\s*)?(?:{labels})"
+                                      r"(?=[\s:.#-]{0,6}\d)", p, v.line)
         if before else None,
         person_born=compile_pattern(
-            rf"\b(?:mevrouw|mevr\.|mw\.|meneer|dhr\.|de\s+heer|cliënte?|betrokkene|namens)\s+{name_pattern('naam')}"
+            rf"\b(?:mevrouw|mevr\.|mw\.|meneer|dhr\.|de\s+heer|cliënte?|betrokkene|namens|van)\s+{name_pattern('naam')}"
             rf"\s*[,(]?\s*{born}[\s:]*(?:op\s+)?", p, v.line),
     )
 
