@@ -16,7 +16,7 @@ from docgen.clock import Clock
 from docgen.config import Settings
 from docgen.pipeline import Pipeline
 from docgen.register.drafts import Drafts
-from docgen.register.store import Store
+from docgen.register.store import Reviews, Store
 from docgen.review import Refused, approve, correct, cosign
 from docgen.sources.folder import FolderSource
 from docgen.watcher import drain
@@ -28,13 +28,17 @@ BEA = {"name": "bea", "naam": "B. de Behandelaar", "telefoon": "088 000 00 01"}
 
 @pytest.fixture
 def register(database_url, tmp_path, monkeypatch):
-    """A case with a drafted voornemen (the M55 and the sepot of 5878505886)."""
+    """A case with a drafted voornemen: the M55 and the sepot of 5878505886, and the grant the unit made
+    before the sepot came in, recorded by hand."""
     monkeypatch.setenv("DOCGEN_DATABASE_URL", database_url if database_url.startswith("postgres") else "")
     settings = Settings(data=tmp_path / "var", rules=ROOT / "inbox_rules", templates=ROOT / "templates")
     copy_messages(["0008.eml", "0014.eml"], SAMPLE, tmp_path / "inbox")
     store = Store(database_url if database_url.startswith("postgres") else settings.database)
     pipeline = Pipeline(settings, store=store, clock=CLOCK)
     drain(pipeline, FolderSource(tmp_path / "inbox", settle_seconds=0), draft=False)
+    Reviews(store).record_decision(V, "besluit_verlening", dt.date(2026, 2, 23), {"uitkomst": "verleend"}, "bea",
+                                   CLOCK.now())
+    pipeline.drafter.reassess(V)
     pipeline.draft_due()
     yield settings, store, database_url if database_url.startswith("postgres") else str(settings.database)
     store.close()

@@ -35,6 +35,11 @@ def site(tmp_path_factory):
         shutil.copy(SAMPLE / name, inbox / name)
     shutil.copy(SAMPLE.parent / "hostile-sample" / "h07_rtlo_filename.eml", inbox / "h07.eml")
     run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once", "--today", "2026-04-17")
+    # The unit granted 5878505886's permit the day after the M55, before the sepot came in: recorded by hand.
+    env = {k: v for k, v in os.environ.items() if k != "DOCGEN_DATABASE_URL"}
+    subprocess.run([*DOCGEN, "decide", "5878505886", "verlening", "verleend", "--date", "2026-02-23", "--by", "bea",
+                    "--data", str(data), "--today", "2026-04-17"], cwd=ROOT, check=True, capture_output=True, env=env)
+    run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once", "--today", "2026-04-17")
     SITE_DATA[:] = [data]
     for name, role in USERS.items():
         subprocess.run([*DOCGEN, "users", "add", name, "--role", role, "--data", str(data)], cwd=ROOT, check=True,
@@ -158,6 +163,8 @@ def test_the_main_story_a_sepot_is_drafted_corrected_approved_and_cosigned(brows
     page.click("button:has-text('Ja, goedkeuren')")
     assert "goedgekeurd door bea op 17 april 2026 om 12:00" in _letter(page, "voornemen-intrekking").inner_text()
     # A drafted letter approved as it is gets the behandelaar's name: that new version is what is approved.
+    assert "vervallen" in _letter(page, "beschikking-verlening").inner_text()  # the grant recorded by hand
+    page.goto(f"{site}/cases/2889683530")
     _letter(page, "beschikking-verlening").locator("a", has_text="Goedkeuren").click()
     page.click("button:has-text('Ja, goedkeuren')")
     grant = _letter(page, "beschikking-verlening")

@@ -70,10 +70,14 @@ def test_the_monitor_matches_a_zienswijze_without_v_nummer_to_its_case_from_the_
     assert page.get_by_label("V-nummer (10 cijfers)").input_value() == "5681.6756"
     assert page.get_by_label("V-nummer (10 cijfers)").get_attribute("aria-invalid") == "true"
 
-    # The name in the attached letter finds the case; attaching records who and when.
+    # The name and date of birth in the attached letter propose the case, and a search finds it too;
+    # attaching records who and when.
+    proposed = page.locator("table", has_text="Voorgestelde zaken")
+    assert MERCY_WANG in proposed.inner_text() and "dezelfde naam en geboortedatum" in proposed.inner_text()
     page.get_by_label("Zaak zoeken op naam, V-nummer of parketnummer").fill("mercy wang")
     page.get_by_role("button", name="Zaak zoeken").click()
-    page.get_by_role("button", name=f"Koppelen aan zaak {MERCY_WANG} (Mercy Wang)").click()
+    found = page.locator("#zaken")
+    found.get_by_role("button", name=f"Koppelen aan zaak {MERCY_WANG} (Mercy Wang)").click()
     main = page.inner_text("main")
     assert f"Vastgelegd: zienswijze voor V-nummer {MERCY_WANG}" in main
     assert "vastgesteld door mona op 17 april 2026 om 12:00" in main
@@ -131,15 +135,15 @@ def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_
     assert "Waarom de beschikking intrekking wacht" in waits and "wacht op voortgezet verblijf" in waits
     # The page asks first, and says what is still open in the draft before anyone presses the button: here
     # nothing but the behandelaar's own name, which docgen writes in when she approves.
-    page.get_by_role("link", name="Goedkeuren — voornemen tot intrekking verblijfsvergunning versie 1").click()
-    assert "Goedkeuren: voornemen tot intrekking verblijfsvergunning, versie 1" in page.inner_text("h1")
+    page.get_by_role("link", name="Goedkeuren — besluit op uitstelverzoek versie 1").click()
+    assert "Goedkeuren: besluit op uitstelverzoek, versie 1" in page.inner_text("h1")
     assert page.locator("[role=alert]").count() == 0
     page.get_by_role("button", name="Ja, goedkeuren").click()
-    letter = page.locator("#brief-voornemen-intrekking-1")
+    letter = page.locator("#brief-besluit-uitstel-1")
     assert "goedgekeurd door bea op 17 april 2026 om 12:00" in letter.inner_text()
     assert letter.locator("tr.superseded", has_text="versie 1").count() == 1  # the draft before, greyed
     with page.expect_download() as download:
-        letter.get_by_role("link", name=f"{SAMUEL_TURAY}-voornemen-intrekking-v2.docx").click()
+        letter.get_by_role("link", name=f"{SAMUEL_TURAY}-besluit-uitstel-v2.docx").click()
     import docx
 
     text = "\n".join(c.text for t in docx.Document(download.value.path()).tables for r in t.rows for c in r.cells)
@@ -171,14 +175,13 @@ def test_the_contactpersoon_cosigns_from_the_list(browser, site):
     assert "Te medeondertekenen 1" in menu.inner_text()
     menu.get_by_role("link", name="Te medeondertekenen").click()
     shot(page, "cosign")
-    page.get_by_role("link", name=f"Medeondertekenen — voornemen tot intrekking verblijfsvergunning versie 2 van "
-                                  f"{SAMUEL_TURAY}").click()
+    page.get_by_role("link", name=f"Medeondertekenen — besluit op uitstelverzoek versie 2 van {SAMUEL_TURAY}").click()
     page.get_by_role("button", name="Ja, medeondertekenen").click()
     assert page.url.endswith("/werk/medeondertekenen")
     assert "Medeondertekend: versie 2 is definitief" in page.inner_text("main")
     assert "Te medeondertekenen 0" in page.get_by_role("navigation", name="Hoofdmenu").inner_text()
     page.goto(f"{site.url}/cases/{SAMUEL_TURAY}")
-    assert "medeondertekend door cor op 17 april 2026" in page.locator("#brief-voornemen-intrekking-1").inner_text()
+    assert "medeondertekend door cor op 17 april 2026" in page.locator("#brief-besluit-uitstel-1").inner_text()
     page.close()
 
 
