@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE, SAMPLE, run_docgen, wait_for
+from conftest import HOSTILE, SAMPLE, docx_text, run_docgen, wait_for
 from web_helpers import Site, add_users, launch, log_in, shot
 
 from docgen.web.words import type_word
@@ -88,9 +88,14 @@ def test_the_monitor_matches_a_zienswijze_without_v_nummer_to_its_case_from_the_
     timeline = page.locator("table", has_text="Gebeurtenissen van deze zaak")
     assert timeline.get_by_role("link", name="Zienswijze voornemen tot intrekking").count() == 1
     assert "triage → zienswijze voor 5681675654" in page.locator("table", has_text="Wie wat deed").inner_text()
-    # The drafter weighs it: the beschikking intrekking is drafted again with the zienswijze.
-    wait_for(lambda: "zienswijze" in (page.reload() and page.locator("#brief-beschikking-intrekking-1").inner_text()),
-             timeout=120)
+    # The intrekking waited for this message; now the drafter makes it, and it weighs the zienswijze.
+    letter = page.locator("#brief-beschikking-intrekking-1")
+    wait_for(lambda: page.reload() and letter.count() and "concept" in letter.inner_text(), timeout=120)
+    with page.expect_download() as download:
+        letter.get_by_role("link", name=f"{MERCY_WANG}-beschikking-intrekking-v1.docx").click()
+    text = docx_text(Path(download.value.path()))
+    assert "Op 3 april 2026 heeft u namens betrokkene een zienswijze ingediend." in text
+    assert "beklag" in text.split("Zienswijze", 1)[1]  # what the lawyer raised is answered
     page.close()
 
 
