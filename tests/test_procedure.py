@@ -7,6 +7,7 @@ import datetime as dt
 import random
 
 from docgen.clock import Clock
+from docgen.drafter import lapse_reasons
 from docgen.letters.plan import plan
 from docgen.model import Event, State
 from docgen.register.policy import Policy
@@ -176,16 +177,42 @@ def test_a_grant_recorded_by_hand_is_the_one_the_voornemen_and_intrekking_rest_o
     assert not facts["verlening_onbekend"]
 
 
-def test_the_intrekking_waits_until_the_besluit_on_uitstel_is_final():
+def test_a_besluit_on_uitstel_is_drafted_while_the_time_asked_for_runs_and_named_in_the_intrekking_after():
     story = STORY[:4]
-    waiting = assess(V, story, GRANTED, at("2026-05-01"))
-    assert "beschikking-intrekking" not in _needed(waiting)
-    assert any(w.startswith("wacht op het besluit op het uitstelverzoek van 25 maart 2026") for w in waiting.waits)
+    running = assess(V, story, GRANTED, at("2026-03-26"))
+    assert "besluit-uitstel" in _needed(running) and "beschikking-intrekking" not in _needed(running)
+    # With its besluit sent, the intrekking after the extended term names it.
     decided = assess(V, story, {**GRANTED, "besluit-uitstel:4": dt.datetime(2026, 3, 26, 9, tzinfo=UTC)},
                      at("2026-05-01"))
     facts = next(n.facts for n in plan(decided) if n.letter.name == "beschikking-intrekking")
-    assert facts["uitstel"] == [{"datum": "25 maart 2026", "tot": "21 april 2026", "besluit": "26 maart 2026"}]
+    assert facts["uitstel"] == [{"datum": "25 maart 2026", "tot": "21 april 2026", "besluit": "26 maart 2026",
+                                 "reden": ""}]
     assert facts["termijn_einde_oorspronkelijk"] == "7 april 2026"
+    assert "besluit-uitstel" in _needed(decided)  # a final letter stays, never achterhaald
+
+
+def test_a_zienswijze_after_the_request_overtakes_the_besluit_on_uitstel():
+    """The lawyer asked for time and then sent the zienswijze: a besluit on the time asked for would tell
+    nobody anything. The intrekking names the request and weighs the zienswijze; nothing waits for a besluit."""
+    case = assess(V, STORY, GRANTED, at("2026-04-15"))
+    assert "besluit-uitstel" not in _needed(case)
+    assert case.uitstel[0].overtaken == "de zienswijze van 10 april 2026 is daarna ontvangen"
+    assert lapse_reasons(case) == {"besluit-uitstel:4": "de zienswijze van 10 april 2026 is daarna ontvangen; de "
+                                   "beschikking intrekking noemt het verzoek"}
+    later = assess(V, STORY, GRANTED, at("2026-04-23"))
+    assert not any("uitstel" in w for w in later.waits)
+    facts = next(n.facts for n in plan(later) if n.letter.name == "beschikking-intrekking")
+    assert facts["uitstel"] == [{"datum": "25 maart 2026", "tot": "21 april 2026", "besluit": "",
+                                 "reden": "de zienswijze van 10 april 2026 daarna is ontvangen"}]
+
+
+def test_without_zienswijze_the_besluit_on_uitstel_lapses_when_the_extended_term_ends():
+    case = assess(V, STORY[:4], GRANTED, at("2026-04-22"))
+    assert "besluit-uitstel" not in _needed(case) and "beschikking-intrekking" in _needed(case)
+    facts = next(n.facts for n in plan(case) if n.letter.name == "beschikking-intrekking")
+    assert facts["uitstel"][0]["reden"] == "de verlengde termijn op 21 april 2026 al was verstreken"
+    late = assess(V, [*STORY[:3], ev(4, "uitstelverzoek", "2026-04-20", weken="2")], GRANTED, at("2026-04-22"))
+    assert "besluit-uitstel" in _needed(late)  # asked after the term: the lawyer is told, the zienswijze is weighed
 
 
 def test_an_m55_during_the_asylum_procedure_is_no_application():

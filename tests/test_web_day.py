@@ -18,6 +18,7 @@ from docgen.web.words import type_word
 
 MERCY_WANG = "5681675654"    # her zienswijze (0033.eml) names her only in the attached letter
 SAMUEL_TURAY = "5020321828"  # voortgezet verblijf announced: the intrekking waits for the decision on it
+KADIATOU_ADEYEMI = "2889683530"  # an M55 with aangifte: her grant is drafted
 
 
 @pytest.fixture(scope="module")
@@ -138,17 +139,21 @@ def test_the_behandelaar_finds_a_case_by_name_sees_why_the_intrekking_waits_and_
     page.get_by_role("link", name=SAMUEL_TURAY).click()
     waits = page.locator("section.wait").inner_text()
     assert "Waarom de beschikking intrekking wacht" in waits and "wacht op voortgezet verblijf" in waits
-    # The page asks first, and says what is still open in the draft before anyone presses the button: here
-    # nothing but the behandelaar's own name, which docgen writes in when she approves.
-    page.get_by_role("link", name="Goedkeuren — besluit op uitstelverzoek versie 1").click()
-    assert "Goedkeuren: besluit op uitstelverzoek, versie 1" in page.inner_text("h1")
+    # Her zienswijze came after her request for time: no separate besluit on it, the intrekking will name it.
+    assert page.locator("#brief-besluit-uitstel-1").count() == 0
+    # Her drafts list leads to a grant; the page asks first, and says what is still open in the draft before
+    # anyone presses the button: here nothing but the behandelaar's own name, which docgen writes in.
+    page.get_by_role("link", name="Mijn concepten").click()
+    page.get_by_role("link", name=KADIATOU_ADEYEMI).first.click()
+    page.get_by_role("link", name="Goedkeuren — beschikking verlening verblijfsvergunning versie 1").click()
+    assert "Goedkeuren: beschikking verlening verblijfsvergunning, versie 1" in page.inner_text("h1")
     assert page.locator("[role=alert]").count() == 0
     page.get_by_role("button", name="Ja, goedkeuren").click()
-    letter = page.locator("#brief-besluit-uitstel-1")
+    letter = page.locator("#brief-beschikking-verlening-1")
     assert "goedgekeurd door bea op 17 april 2026 om 12:00" in letter.inner_text()
     assert letter.locator("tr.superseded", has_text="versie 1").count() == 1  # the draft before, greyed
     with page.expect_download() as download:
-        letter.get_by_role("link", name=f"{SAMUEL_TURAY}-besluit-uitstel-v2.docx").click()
+        letter.get_by_role("link", name=f"{KADIATOU_ADEYEMI}-beschikking-verlening-v2.docx").click()
     import docx
 
     text = "\n".join(c.text for t in docx.Document(download.value.path()).tables for r in t.rows for c in r.cells)
@@ -180,13 +185,13 @@ def test_the_contactpersoon_cosigns_from_the_list(browser, site):
     assert "Te medeondertekenen 1" in menu.inner_text()
     menu.get_by_role("link", name="Te medeondertekenen").click()
     shot(page, "cosign")
-    page.get_by_role("link", name=f"Medeondertekenen — besluit op uitstelverzoek versie 2 van {SAMUEL_TURAY}").click()
+    page.get_by_role("link", name=f"Medeondertekenen — beschikking verlening verblijfsvergunning versie 2 van {KADIATOU_ADEYEMI}").click()
     page.get_by_role("button", name="Ja, medeondertekenen").click()
     assert page.url.endswith("/werk/medeondertekenen")
     assert "Medeondertekend: versie 2 is definitief" in page.inner_text("main")
     assert "Te medeondertekenen 0" in page.get_by_role("navigation", name="Hoofdmenu").inner_text()
-    page.goto(f"{site.url}/cases/{SAMUEL_TURAY}")
-    assert "medeondertekend door cor op 17 april 2026" in page.locator("#brief-besluit-uitstel-1").inner_text()
+    page.goto(f"{site.url}/cases/{KADIATOU_ADEYEMI}")
+    assert "medeondertekend door cor op 17 april 2026" in page.locator("#brief-beschikking-verlening-1").inner_text()
     page.close()
 
 

@@ -70,7 +70,7 @@ class Drafter:
                 db.execute("SELECT v_nummer FROM cases WHERE v_nummer = ? FOR UPDATE", (v_nummer,))
             case = self.case(v_nummer)
             needs = plan(case, self.drafts.final_dates(v_nummer))
-            to_render = self.drafts.sync(v_nummer, needs, why_not(case), now)
+            to_render = self.drafts.sync(v_nummer, needs, why_not(case), now, lapse_reasons(case))
             self.store.save_case(summary(case, now), case_keys(case, self.policy))
         return to_render
 
@@ -149,6 +149,12 @@ def render_context(facts: dict, templates: Path, today: dt.date, behandelaar: di
     contact = ", ".join(x for x in (who.get("telefoon", ""), who.get("email", "")) if x)
     return {**facts, "datum": dutch_date(today), "behandelaar": who.get("naam") or PLACEHOLDER_BEHANDELAAR,
             "behandelaar_contact": contact, "afzender": afzender(templates)}
+
+
+def lapse_reasons(case: Case) -> dict[str, str]:
+    """Letters that lapse for a reason of their own, by slot: the case-wide reason would mislead."""
+    return {f"besluit-uitstel:{u.event.id}": f"{u.overtaken}; de beschikking intrekking noemt het verzoek"
+            for u in case.uitstel if u.overtaken}
 
 
 def why_not(case: Case) -> str:

@@ -186,6 +186,7 @@ class Uitstel:
     why: str                      # Dutch: why not (fully) granted; '' when granted in full
     term_before: dt.date | None   # the end of the term when the request came in
     term_after: dt.date | None    # the end of the term after this decision
+    overtaken: str = ""           # Dutch: why a separate besluit is no longer of use (the beschikking names it)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from docgen.model import Case, Event, State
 
+UITSTEL = "besluit-uitstel"
+
 COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "nationaliteit", "geadresseerde",
                     "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender", "melder"})
 NESTED = {
     "motivering": frozenset({"titel", "tekst"}),
-    "uitstel": frozenset({"datum", "tot", "besluit"}),
+    "uitstel": frozenset({"datum", "tot", "besluit", "reden"}),
     "zienswijzen": frozenset({"datum", "laat", "afzender", "u"}),
     "afzender": frozenset({"naam", "unit", "adres", "postcode_plaats", "telefoon", "email"}),
 }
@@ -65,7 +67,8 @@ def _voornemen(case: Case) -> list[Event]:
 
 
 def _uitstel(case: Case) -> list[Event]:
-    return [u.event for u in case.uitstel if not case.revived]
+    """A besluit on each request, unless the zienswijze or the end of the term overtook it first."""
+    return [u.event for u in case.uitstel if not case.revived and (not u.overtaken or case.final(UITSTEL, u.event))]
 
 
 def _revocation(case: Case) -> list[Event]:

@@ -256,10 +256,7 @@ def _intrekking(letter, trigger, case, finals):
     beklag = next((e for e in reversed(case.events) if e.kind == "beklag"
                    and (e.fields.get("soort") or "ingesteld") == "ingesteld" and case.sepot and e.day >= case.sepot.day),
                   None)
-    uitstel = [{"datum": _event_date(u.event), "tot": dutch_date(u.term_after),
-                "besluit": dutch_date(case.final("besluit-uitstel", u.event)) if case.final("besluit-uitstel", u.event)
-                else "[OPEN PUNT — datum van het besluit op het uitstelverzoek]"}
-               for u in case.uitstel if u.granted_weeks and u.term_after]
+    uitstel = [_uitstel_item(case, u) for u in case.uitstel if u.granted_weeks and u.term_after]
     ground = case.ground or "aangifte"
     return {**_to_person_or_lawyer(case, prefer_lawyer=True),
             "parketnummer": (case.sepot.fields.get("parketnummer") if case.sepot else None) or _parketnummer(case),
@@ -278,6 +275,22 @@ def _intrekking(letter, trigger, case, finals):
             "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
                                                              if u.granted_weeks and u.term_after), term)),
             "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS)}
+
+
+def _uitstel_item(case: Case, u) -> dict:
+    """How the intrekking names one granted request: by its besluit, or, when the zienswijze or the end of
+    the term overtook it before a besluit was sent, as decided here."""
+    decided = case.final("besluit-uitstel", u.event)
+    item = {"datum": _event_date(u.event), "tot": dutch_date(u.term_after), "reden": "",
+            "besluit": dutch_date(decided) if decided else ""}
+    if decided:
+        return item
+    if not u.overtaken:
+        return item | {"besluit": "[OPEN PUNT — datum van het besluit op het uitstelverzoek]"}
+    asked = u.event.received_day or u.event.day
+    later = next((z for z in case.zienswijzen if (z.received_day or z.day) >= asked), None)
+    return item | {"reden": f"de zienswijze van {_event_date(later)} daarna is ontvangen" if later else
+                   f"de verlengde termijn op {dutch_date(u.term_after)} al was verstreken"}
 
 
 def _kennisgeving(letter, trigger, case, finals):

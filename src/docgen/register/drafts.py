@@ -168,9 +168,11 @@ class Drafts:
 
     # -- following the case -------------------------------------------------------------------
 
-    def sync(self, v_nummer: str, needs, why_not: str, at: dt.datetime) -> list[int]:
+    def sync(self, v_nummer: str, needs, why_not: str, at: dt.datetime,
+             reasons: dict[str, str] | None = None) -> list[int]:
         """Inside the caller's transaction: make the case's letters what `needs` says. Returns the
-        versions to render. A final letter is never touched: it becomes achterhaald, with the reason."""
+        versions to render. A final letter is never touched: it becomes achterhaald, with the reason.
+        `reasons` gives a letter (by slot) its own reason to lapse instead of the case's `why_not`."""
         when = at.isoformat()
         letters = {letter.slot: letter for letter in self.letters(v_nummer)}
         to_render: list[int] = []
@@ -195,19 +197,20 @@ class Drafts:
                 else "opnieuw nodig volgens de zaak"
             to_render.append(self._new_version(letter, need, reason, when))
         for letter in letters.values():  # no longer needed
+            why = (reasons or {}).get(letter.slot, why_not)
             if letter.final_version is not None:
                 if letter.state != OUTDATED:
-                    self._set_state(letter.id, OUTDATED, f"niet meer nodig: {why_not}", when)
-                    self._audit(when, "docgen", "achterhaald", letter, None, f"niet meer nodig: {why_not}")
+                    self._set_state(letter.id, OUTDATED, f"niet meer nodig: {why}", when)
+                    self._audit(when, "docgen", "achterhaald", letter, None, f"niet meer nodig: {why}")
             elif all(v.status == PENDING for v in letter.versions):  # never drafted: as if it never was
                 self.db.execute("DELETE FROM versions WHERE letter_id = ?", (letter.id,))
                 self.db.execute("DELETE FROM audit WHERE letter_id = ?", (letter.id,))
                 self.db.execute("DELETE FROM letters WHERE id = ?", (letter.id,))
             elif letter.state != LAPSED:
                 self.db.execute("UPDATE versions SET status = ?, reason = ? WHERE letter_id = ? AND status IN (?,?,?)",
-                                (LAPSED, why_not, letter.id, *OPEN))
-                self._set_state(letter.id, LAPSED, why_not, when)
-                self._audit(when, "docgen", "vervallen", letter, None, why_not)
+                                (LAPSED, why, letter.id, *OPEN))
+                self._set_state(letter.id, LAPSED, why, when)
+                self._audit(when, "docgen", "vervallen", letter, None, why)
         return to_render
 
     def _final_follows(self, letter: Letter, final: Version, new_hash: str, facts: dict, when: str) -> None:

@@ -30,6 +30,9 @@ def settle(case: Case, ctx: Context, triage_waits: tuple[str, ...], undated: lis
     if revoked or case.revived or case.one_day or case.uitreiking is None:
         return case
     passed = case.term_end is not None and today > case.term_end
+    case = replace(case, uitstel=tuple(
+        replace(u, overtaken=f"de verlengde termijn is op {dutch_date(u.term_after)} verstreken")
+        if not u.overtaken and u.granted_weeks and u.term_after and today > u.term_after else u for u in case.uitstel))
     if case.state == State.ZIENSWIJZETERMIJN and (passed or case.vv_status == "besloten"):
         case = replace(case, state=State.BESLUIT)
     waits: list[str] = []
@@ -41,7 +44,8 @@ def settle(case: Case, ctx: Context, triage_waits: tuple[str, ...], undated: lis
         waits.extend(f"wacht op triage: {w}" for w in triage_waits)
     waits.extend(f"wacht op een datum: {u}" for u in undated)
     waits.extend(f"wacht op het besluit op het uitstelverzoek van {dutch_date(u.event.day)}: de intrekking kan pas "
-                 "worden voorbereid als dat besluit definitief is" for u in case.uitstel if not case.final(UITSTEL, u.event))
+                 "worden voorbereid als dat besluit definitief is" for u in case.uitstel
+                 if not u.overtaken and not case.final(UITSTEL, u.event))
     if waits and case.state == State.BESLUIT and any(w.startswith("wacht op voortgezet") for w in waits):
         case = replace(case, state=State.WACHT_VV)
     elapsed = ""

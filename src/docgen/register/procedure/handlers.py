@@ -208,11 +208,18 @@ def on_zienswijze(case: Case, event: Event, ctx: Context) -> Case:
     case = _gemachtigde(_person(case, event), event)
     if case.sepot is None:
         case = _add(case, "oddities", f"zienswijze van {dutch_date(event.day)} zonder sepot in het register")
-    case = replace(case, zienswijzen=case.zienswijzen + (event,))
+    case = replace(case, zienswijzen=case.zienswijzen + (event,), uitstel=_overtaken(
+        case.uitstel, f"de zienswijze van {dutch_date(event.day)} is daarna ontvangen"))
     announced = event.fields.get("voortgezet_verblijf")
     if announced and case.vv is None:
         case = replace(case, vv=event, vv_status="aangekondigd" if announced != "ingediend" else "ingediend")
     return case
+
+
+def _overtaken(requests: tuple[Uitstel, ...], why: str) -> tuple[Uitstel, ...]:
+    """Once the zienswijze is in (or the term has run out), a besluit on the time asked for tells nobody
+    anything: the beschikking intrekking names the request instead. A besluit already sent stays."""
+    return tuple(u if u.overtaken else replace(u, overtaken=why) for u in requests)
 
 
 def on_beklag(case: Case, event: Event, ctx: Context) -> Case:
