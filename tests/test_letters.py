@@ -68,6 +68,19 @@ def test_a_motivated_decision_answers_each_argument_and_marks_what_it_cannot(ren
     assert "[OPEN PUNT — voortgezet verblijf]" in word  # passport raised, no application announced
 
 
+def test_each_thing_a_lawyer_raises_gets_its_own_answer_and_nothing_that_was_not_raised():
+    from docgen.letters.arguments import detect, load_library
+
+    zienswijze = ("De politie heeft de getuigen die cliënte noemde nooit gehoord. Wij bereiden daarom een "
+                  "klaagschrift bij het hof voor. Cliënte is doodsbang dat de groep die haar uitbuitte haar "
+                  "weet te vinden als zij terug moet.")
+    chosen, _ = detect(load_library(TEMPLATES), zienswijze)
+    blocks = {b["key"]: b["tekst"] for b in chosen}
+    assert {"onderzoek", "beklag", "represailles"} <= set(blocks)
+    assert "familie" not in blocks["represailles"] and "zij of hij" not in blocks["represailles"]
+    assert "opsporingsonderzoek" in blocks["onderzoek"] and "beklag" not in blocks["onderzoek"].split(".")[0]
+
+
 def _render(letter_name, events, tmp_path, now=EXAMPLE_NOW, finals=FINALS):
     """Render one letter the way the drafter does, for a case of the test's own."""
     from docgen.drafter import render_context
