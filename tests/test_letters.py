@@ -122,6 +122,36 @@ def test_an_uitstelverzoek_is_weighed_and_the_letter_names_the_reasons_and_the_n
     assert "2026-" not in text  # never an ISO date
 
 
+def test_a_voornemen_handed_out_outside_docgen_and_overturned_by_the_hof_is_withdrawn_in_plain_words(tmp_path):
+    """No lawyer, so the letter is to her, as u; nothing was revoked, so nothing 'revives'; the permit was
+    granted outside docgen, so its validity is an open point; the OM whose sepot fell gets a copy."""
+    from docgen.letters.examples import PERSON, _event
+
+    events = [_event(1, "m55", "2026-01-05", **PERSON, soort="aangifte", eenheid="Amsterdam"),
+              _event(2, "sepot", "2026-03-02", parketnummer="09/123456-26", afzender="Arrondissementsparket Den Haag"),
+              _event(3, "uitreiking", "2026-03-09"),
+              _event(4, "beklag", "2026-03-20", soort="ingesteld"),
+              _event(5, "beklag", "2026-05-15", soort="gegrond", kenmerk="K26/4934")]
+    text = _render("mededeling-afzien-intrekking", events, tmp_path, now=EXAMPLE_NOW.replace(month=5, day=20),
+                   finals={})
+    assert "Op 9 maart 2026 is aan u het voornemen uitgereikt" in text and "herleeft" not in text
+    assert "gegrond verklaard (artikel 12 van het Wetboek van Strafvordering). Daarmee is de grond voor de " \
+           "voorgenomen intrekking vervallen" in text
+    assert "K26/4934" in text and "– Arrondissementsparket Den Haag" in text
+    assert "[OPEN PUNT — de vergunning is buiten docgen verleend: vul de geldigheidsduur aan]" in text
+    assert "ontvangt u eerst opnieuw een voornemen" in text and "betrokkene" not in text.split("Betreft")[1].split("Afschrift")[0]
+
+
+def test_the_term_of_a_voornemen_made_outside_docgen_is_left_to_the_behandelaar(tmp_path):
+    events = [e for e in example_events(TEMPLATES) if e.kind != "zienswijze"]
+    granted = {slot: when for slot, when in FINALS.items() if not slot.startswith(("beschikking-intrekking",
+                                                                                   "voornemen-intrekking"))}
+    text = _render("besluit-uitstel", events, tmp_path, now=EXAMPLE_NOW.replace(month=3, day=17), finals=granted)
+    assert "[OPEN PUNT — het voornemen is buiten docgen gemaakt: controleer de zienswijzetermijn" in text
+    assert "OPEN PUNT" not in _render("besluit-uitstel", events, tmp_path, now=EXAMPLE_NOW.replace(month=3, day=17),
+                                      finals={k: v for k, v in FINALS.items() if not k.startswith("beschikking-intr")})
+
+
 def test_templates_check_passes_on_the_shipped_templates():
     assert check_templates(TEMPLATES) == []
     assert "are fine" in run_docgen("templates", "check").stdout

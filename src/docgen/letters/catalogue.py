@@ -126,14 +126,15 @@ LETTERS: tuple[LetterKind, ...] = (
                           "represailles", "beslissing op die aanvraag")),
     LetterKind("besluit-uitstel", "US", "besluit-uitstel", "Besluit op uitstelverzoek", _uitstel,
                COMMON | {"verzoek_datum", "weken", "toegekend_weken", "uitkomst", "redenen", "reden_afwijzing",
-                         "oude_einddatum", "nieuwe_einddatum"}, ("4:8",)),
+                         "oude_einddatum", "nieuwe_einddatum", "voornemen_elders"}, ("4:8",)),
     LetterKind("beschikking-intrekking", "IT", "beschikking-intrekking", "Beschikking intrekking verblijfsvergunning",
                _revocation,
                COMMON | {"parketnummer", "sepot_datum", "uitreiking_datum", "termijn_einde", "zienswijze",
                          "zienswijzen", "te_laat", "motivering", "open_punten", "ingangsdatum", "vv_status",
                          "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid", "grondslag",
                          "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel",
-                         "vergunning_kenmerk", "verlening_onbekend", "termijn_einde_oorspronkelijk", "vv_vragen"},
+                         "vergunning_kenmerk", "verlening_onbekend", "termijn_einde_oorspronkelijk", "vv_vragen",
+                         "voornemen_elders"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),
@@ -144,7 +145,8 @@ LETTERS: tuple[LetterKind, ...] = (
                _revived_grant, COMMON | GRANT, GROUNDS + REMEDY + ("gegrond",), besluit=True),
     LetterKind("mededeling-afzien-intrekking", "AI", "afzien-intrekking", "Mededeling: geen intrekking na gegrond beklag",
                _withdrawn, COMMON | {"beklag_datum", "beklag_kenmerk", "parketnummer", "uitreiking_datum",
-                                     "sepot_datum", "vergunning_tot", "eenheid"}, ("gegrond", "12")),
+                                     "sepot_datum", "vergunning_tot", "eenheid", "aan_persoon",
+                                     "verlening_onbekend"}, ("gegrond", "12")),
 )
 
 

@@ -215,7 +215,14 @@ def _uitstel(letter, trigger, case, finals):
             "toegekend_weken": in_words(decision.granted_weeks), "uitkomst": decision.outcome,
             "redenen": list(decision.reasons), "reden_afwijzing": decision.why,
             "oude_einddatum": dutch_date(decision.term_before) if decision.term_before else "",
+            "voornemen_elders": _voornemen_elsewhere(case),
             "nieuwe_einddatum": dutch_date(decision.term_after) if decision.term_after else ""}
+
+
+def _voornemen_elsewhere(case: Case) -> bool:
+    """The police handed out a voornemen docgen did not make: its term is the one it announced, which docgen
+    cannot know (the unit's letters have said four weeks): the behandelaar checks it."""
+    return case.uitreiking is not None and not case.final("voornemen-intrekking", case.sepot)
 
 
 def _requester(case: Case, event: Event) -> dict:
@@ -269,12 +276,13 @@ def _intrekking(letter, trigger, case, finals):
             "grondslag": GRONDSLAG.get(ground, GRONDSLAG["aangifte"]),
             "vergunning_datum": dutch_date(granted) if granted else "",
             "vergunning_kenmerk": (case.grant_decision.fields.get("kenmerk") or "") if case.grant_decision else "",
-            "verlening_onbekend": case.granted_elsewhere and case.grant_decision is None,
-            "vergunning_van": dutch_date(begin) if begin else "", "vergunning_tot": dutch_date(end) if end else "",
+            "verlening_onbekend": _grant_unknown(case),
+            "vergunning_van": dutch_date(begin) if begin and not _grant_unknown(case) else "",
+            "vergunning_tot": dutch_date(end) if end and not _grant_unknown(case) else "",
             "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": "",
             "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
                                                              if u.granted_weeks and u.term_after), term)),
-            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS)}
+            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": _voornemen_elsewhere(case)}
 
 
 def _uitstel_item(case: Case, u) -> dict:
@@ -308,9 +316,7 @@ def _kennisgeving(letter, trigger, case, finals):
         out.update(geadresseerde=[_eenheid(case), "t.a.v. de afdeling AVIM"],
                    verzoek="Bijgaand ontvangt u de beschikking, met het verzoek deze aan betrokkene uit te reiken en mij de datum van uitreiking te melden.")
     elif partner == "om":
-        parket = (case.sepot.fields.get("afzender") if case.sepot else "") or "Openbaar Ministerie"
-        if "parket" not in parket.lower() and "openbaar ministerie" not in parket.lower():
-            parket = "Openbaar Ministerie"
+        parket = _parket(case)
         out.update(geadresseerde=[parket, "t.a.v. de officier van justitie mensenhandel"],
                    parketnummer=_parketnummer(case) if case.sepot else "")
     else:
@@ -325,10 +331,25 @@ def _kennisgeving(letter, trigger, case, finals):
 def _afzien(letter, trigger, case, finals):
     """The voornemen is withdrawn: a gegrond beklag revived the right to the permit before any revocation."""
     begin, end = _permit(case)
-    return {**_to_person_or_lawyer(case, prefer_lawyer=True), "beklag_datum": _event_date(trigger),
+    addressed = _to_person_or_lawyer(case, prefer_lawyer=True)
+    addressed["afschrift"] = [*addressed["afschrift"], _parket(case)]  # the OM whose sepot the hof overturned
+    return {**addressed, "beklag_datum": _event_date(trigger), "aan_persoon": case.gemachtigde is None,
             "beklag_kenmerk": trigger.fields.get("kenmerk", ""), "parketnummer": _parketnummer(case),
             "uitreiking_datum": _event_date(case.uitreiking), "sepot_datum": _event_date(case.sepot),
-            "vergunning_tot": dutch_date(end) if end else ""}
+            "vergunning_tot": dutch_date(end) if end and not _grant_unknown(case) else "",
+            "verlening_onbekend": _grant_unknown(case)}
+
+
+def _grant_unknown(case: Case) -> bool:
+    """Granted outside docgen and not recorded: its date and validity are the behandelaar's to fill in."""
+    return case.granted_elsewhere and case.grant_decision is None
+
+
+def _parket(case: Case) -> str:
+    parket = (case.sepot.fields.get("afzender") if case.sepot else "") or "Openbaar Ministerie"
+    if "parket" not in parket.lower() and "openbaar ministerie" not in parket.lower():
+        parket = "Openbaar Ministerie"
+    return parket
 
 
 _BUILDERS = {"bevestiging-bedenktijd": _bedenktijd, "beschikking-verlening": _verlening,
