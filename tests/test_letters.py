@@ -152,6 +152,40 @@ def test_the_term_of_a_voornemen_made_outside_docgen_is_left_to_the_behandelaar(
                                       finals={k: v for k, v in FINALS.items() if not k.startswith("beschikking-intr")})
 
 
+def test_a_decision_to_the_person_herself_speaks_to_her_as_u_throughout(tmp_path):
+    """No gemachtigde: the zienswijze is her own and the intrekking goes to her (LETTERS.md: one form of
+    address). The open points, written for the behandelaar, may still say betrokkene."""
+    from dataclasses import replace
+
+    from docgen.letters.examples import LAWYER
+
+    events = [replace(e, fields={k: v for k, v in e.fields.items() if k not in LAWYER})
+              for e in example_events(TEMPLATES) if e.kind != "uitstelverzoek"]
+    text = _render("beschikking-intrekking", events, tmp_path)
+    body = text.split("Betreft")[1].split("Hoogachtend")[0]
+    assert "Ik trek uw verblijfsvergunning" in body and "Op 3 april 2026 heeft u een zienswijze ingediend" in body
+    assert "U beschikt (nog) niet over een paspoort" in body and "Na de intrekking kunt u nog twee jaar" in body
+    said = [line for line in body.splitlines() if "betrokkene" in line.lower() and "OPEN PUNT" not in line]
+    assert said == []
+    with_lawyer = _render("beschikking-intrekking", example_events(TEMPLATES), tmp_path)
+    assert "Ik trek de verblijfsvergunning" in with_lawyer and "Betrokkene beschikt (nog) niet" in with_lawyer
+
+
+def test_a_new_block_that_would_call_her_betrokkene_is_named_by_the_check(tmp_path):
+    from docgen.letters.arguments import load_library
+
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    library = tmp_path / "templates" / "bouwstenen.yaml"
+    library.write_text(library.read_text(encoding="utf-8").replace("bouwstenen:\n", """bouwstenen:
+  - key: scholing
+    titel: Scholing
+    herken: ['opleiding']
+    tekst: Betrokkene volgt een opleiding.
+""", 1), encoding="utf-8")
+    with pytest.raises(Exception, match="bouwsteen scholing.*still says betrokkene; add a pair"):
+        load_library(tmp_path / "templates")
+
+
 def test_templates_check_passes_on_the_shipped_templates():
     assert check_templates(TEMPLATES) == []
     assert "are fine" in run_docgen("templates", "check").stdout

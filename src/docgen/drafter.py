@@ -17,6 +17,7 @@ from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.dates import dutch_date
 from docgen.errors import DocgenError
+from docgen.letters.arguments import load_library, to_u
 from docgen.letters.catalogue import by_name
 from docgen.letters.facts import afzender
 from docgen.letters.plan import plan
@@ -147,6 +148,9 @@ def render_context(facts: dict, templates: Path, today: dt.date, behandelaar: di
     """The facts of the case plus what belongs to the moment of writing: the date and who writes."""
     who = behandelaar or {}
     contact = ", ".join(x for x in (who.get("telefoon", ""), who.get("email", "")) if x)
+    if facts.get("aan_persoon") and facts.get("motivering"):  # the blocks speak of betrokkene; she reads u
+        library = load_library(templates)
+        facts = {**facts, "motivering": [{**m, "tekst": to_u(library, m["tekst"])} for m in facts["motivering"]]}
     return {**facts, "datum": dutch_date(today), "behandelaar": who.get("naam") or PLACEHOLDER_BEHANDELAAR,
             "behandelaar_contact": contact, "afzender": afzender(templates)}
 

@@ -28,6 +28,14 @@ class Block:
 class Library:
     blocks: tuple[Block, ...]
     formules: Pattern
+    u_vorm: tuple[tuple[str, str], ...] = ()  # phrase → the same phrase to the person herself, as u
+
+
+def to_u(library: Library, text: str) -> str:
+    """A block written about 'betrokkene', in a letter to the person herself: one form of address throughout."""
+    for about, to in library.u_vorm:
+        text = text.replace(about, to)
+    return text
 
 
 def load_library(templates: Path) -> Library:
@@ -48,7 +56,18 @@ def load_library(templates: Path) -> Library:
         unknown = set(block.niet_met) - keys
         if unknown:
             raise TemplateError(f"{FILE}: bouwsteen {block.key}: niet_met names unknown blocks {sorted(unknown)}")
-    return Library(tuple(blocks), compile_any(doc.get("formules", ["^$"]), str(path), None))
+    pairs = doc.get("u_vorm", []) or []
+    if any(not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(x, str) for x in pair) for pair in pairs):
+        raise TemplateError(f"{FILE}: u_vorm is a list of pairs [\"over betrokkene\", \"tot u\"]; fix the entry")
+    library = Library(tuple(blocks), compile_any(doc.get("formules", ["^$"]), str(path), None),
+                      tuple((a, b) for a, b in pairs))
+    for block in blocks:
+        left = re.search(r"\bbetrokkene\b", to_u(library, block.tekst), re.IGNORECASE)
+        if left:
+            around = to_u(library, block.tekst)[max(0, left.start() - 30):left.end() + 30]
+            raise TemplateError(f"{FILE}: bouwsteen {block.key}: in a letter to the person herself '…{around}…' still "
+                                "says betrokkene; add a pair for that phrase to u_vorm")
+    return library
 
 
 def sentences(text: str) -> list[str]:

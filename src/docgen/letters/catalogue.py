@@ -134,7 +134,7 @@ LETTERS: tuple[LetterKind, ...] = (
                          "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid", "grondslag",
                          "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel",
                          "vergunning_kenmerk", "verlening_onbekend", "termijn_einde_oorspronkelijk", "vv_vragen",
-                         "voornemen_elders"},
+                         "voornemen_elders", "aan_persoon", "wie", "Wie"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),

@@ -282,7 +282,15 @@ def _intrekking(letter, trigger, case, finals):
             "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": "",
             "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
                                                              if u.granted_weeks and u.term_after), term)),
-            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": _voornemen_elsewhere(case)}
+            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": _voornemen_elsewhere(case),
+            **_form_of_address(case)}
+
+
+def _form_of_address(case: Case) -> dict:
+    """A decision goes to the gemachtigde when one has written, and speaks of betrokkene; to the person herself
+    it speaks to her, as u (LETTERS.md: one form of address throughout)."""
+    herself = case.gemachtigde is None
+    return {"aan_persoon": herself, "wie": "u" if herself else "betrokkene", "Wie": "U" if herself else "Betrokkene"}
 
 
 def _uitstel_item(case: Case, u) -> dict:
@@ -333,7 +341,7 @@ def _afzien(letter, trigger, case, finals):
     begin, end = _permit(case)
     addressed = _to_person_or_lawyer(case, prefer_lawyer=True)
     addressed["afschrift"] = [*addressed["afschrift"], _parket(case)]  # the OM whose sepot the hof overturned
-    return {**addressed, "beklag_datum": _event_date(trigger), "aan_persoon": case.gemachtigde is None,
+    return {**addressed, "beklag_datum": _event_date(trigger), "aan_persoon": _form_of_address(case)["aan_persoon"],
             "beklag_kenmerk": trigger.fields.get("kenmerk", ""), "parketnummer": _parketnummer(case),
             "uitreiking_datum": _event_date(case.uitreiking), "sepot_datum": _event_date(case.sepot),
             "vergunning_tot": dutch_date(end) if end and not _grant_unknown(case) else "",
