@@ -71,3 +71,19 @@ def test_report_can_be_limited_to_a_period(register):
 def test_an_unknown_v_nummer_is_a_clear_error(register):
     proc = run_docgen("case", "0000000001", "--data", str(register), check=False)
     assert proc.returncode == 2 and "no case with V-nummer 0000000001" in proc.stderr
+
+
+def test_the_oms_later_denial_of_a_sepot_holds_the_case_until_the_behandelaar_records_the_confirmation(register):
+    """Sample 0094: the OM writes on 19 October that the sepot of 21 July is not taken yet (runs last: it
+    records a decision in the module's register)."""
+    case = json.loads(run_docgen("case", "9504454098", "--json", "--data", str(register), "--today", "2026-10-20").stdout)
+    assert any("het OM schreef op 19 oktober 2026 dat er (nog) geen sepot is" in a for a in case["attention"])
+    assert any(w.startswith("wacht op het OM") for w in case["waits"])
+    wrong = run_docgen("decide", "9504454098", "sepot", "afgewezen", "--date", "2026-10-21", "--by", "bea",
+                       "--data", str(register), check=False)
+    assert wrong.returncode != 0 and "sepot bevestigd" in wrong.stderr
+    run_docgen("decide", "9504454098", "sepot", "bevestigd", "--date", "2026-10-21", "--by", "bea",
+               "--data", str(register), "--today", "2026-10-21")
+    case = json.loads(run_docgen("case", "9504454098", "--json", "--data", str(register), "--today", "2026-10-21").stdout)
+    assert not any("geen sepot" in a for a in case["attention"]) and not any("OM" in w for w in case["waits"])
+    assert [e["kind"] for e in case["events"]][-1] == "sepot_bevestigd"

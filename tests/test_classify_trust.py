@@ -92,3 +92,18 @@ def test_a_colleagues_forward_is_judged_by_the_original_sender(rules):
     result = classify(forward, rules)
     assert result.type == "m55" and result.triage
     assert any("politie-mail.nl" in r for r in result.triage_reasons)
+
+
+QUESTION = ("Geachte heer, mevrouw,\n\nN.a.v. uw vraag over V-nummer 4820193765: de officier heeft de zaak nog "
+            "niet geseponeerd; het onderzoek loopt nog.\n\nMet vriendelijke groet,\nParket Midden-Nederland\n")
+
+
+def test_the_om_writing_there_is_no_sepot_yet_is_read_as_a_denial_and_a_lawyer_saying_it_is_not(rules):
+    from_om = classify(_message("mensenhandel.midden-nederland@om.nl", QUESTION, "Vraag stand van zaken"), rules)
+    assert from_om.type == "stand_van_zaken" and from_om.fields.get("sepot_ontkend") is True
+    lawyer = classify(_message("kantoor@advocaten-example.nl", QUESTION, "Vraag stand van zaken"), rules)
+    assert "sepot_ontkend" not in lawyer.fields
+    plain = QUESTION.replace("de officier heeft de zaak nog niet geseponeerd; het onderzoek loopt nog",
+                             "wij hebben uw vraag over het sepot doorgezet naar de officier")
+    assert "sepot_ontkend" not in classify(_message("mensenhandel.midden-nederland@om.nl", plain,
+                                                    "Vraag stand van zaken"), rules).fields

@@ -268,3 +268,21 @@ def test_follow_up_procedures_have_their_targets():
     assert _deadline(case, "voortgezet-verblijf").due == D(2026, 6, 11)
     assert _deadline(case, "bezwaar").due == D(2026, 9, 9)  # 50 working days
     assert _deadline(case, "vergunning").due == D(2027, 2, 21)
+
+
+def test_the_om_writing_there_is_no_sepot_after_all_stops_the_voornemen_until_someone_confirms_it():
+    doubt = ev(8, "stand_van_zaken", "2026-03-07", sepot_ontkend=True)
+    case = assess(V, [*STORY[:2], doubt], GRANTED, at("2026-03-09"))
+    assert "voornemen-intrekking" not in _needed(case)
+    assert "het OM schreef op 7 maart 2026 dat er (nog) geen sepot is" in case.attention[0]
+    confirmed = ev(9, "sepot_bevestigd", "2026-03-10", uitkomst="bevestigd")
+    case = assess(V, [*STORY[:2], doubt, confirmed], GRANTED, at("2026-03-10"))
+    assert "voornemen-intrekking" in _needed(case) and not case.attention
+    # After the hand-out the intrekking waits for the OM in the same way.
+    later = ev(8, "stand_van_zaken", "2026-04-08", sepot_ontkend=True)
+    case = assess(V, [*STORY[:3], later], GRANTED, at("2026-04-20"))
+    assert "beschikking-intrekking" not in _needed(case)
+    assert any(w.startswith("wacht op het OM: het schreef op 8 april 2026") for w in case.waits)
+    # A question without denial changes nothing.
+    assert "beschikking-intrekking" in _needed(assess(V, [*STORY[:3], ev(8, "stand_van_zaken", "2026-04-08")],
+                                                      GRANTED, at("2026-04-20")))

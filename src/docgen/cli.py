@@ -355,9 +355,12 @@ def cmd_decide(args: argparse.Namespace) -> int:
     v_nummer = _v_nummer(args.v_nummer)
     if not store.events(v_nummer):
         raise DocgenError(f"no case with V-nummer {v_nummer} in the register")
-    kind = {"verlening": "besluit_verlening", "voortgezet-verblijf": "besluit_vv", "bezwaar": "besluit_bezwaar"}[args.what]
+    kind = {"verlening": "besluit_verlening", "voortgezet-verblijf": "besluit_vv", "bezwaar": "besluit_bezwaar",
+            "sepot": "sepot_bevestigd"}[args.what]
     if (args.what == "verlening") != (args.outcome == "verleend"):
         raise DocgenError("a grant made outside docgen is recorded as 'verlening verleend'; 'verleend' fits nothing else")
+    if (args.what == "sepot") != (args.outcome == "bevestigd"):
+        raise DocgenError("a sepot the OM confirmed is recorded as 'sepot bevestigd'; 'bevestigd' fits nothing else")
     day = _day_arg(args.date, "--date")
     fields = {"uitkomst": args.outcome, **({"kenmerk": args.kenmerk} if args.kenmerk else {})}
     Reviews(store).record_decision(v_nummer, kind, day, fields, args.by, _clock(args).now())
@@ -609,10 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_case)
 
     p = sub.add_parser("decide", help="record the IND's own decision for a case: a grant made outside docgen, "
-                                      "on voortgezet verblijf, or on a bezwaar")
+                                      "on voortgezet verblijf, on a bezwaar, or the OM's confirmation of a sepot")
     p.add_argument("v_nummer", help="the V-nummer (spaces or dots allowed)")
-    p.add_argument("what", choices=["verlening", "voortgezet-verblijf", "bezwaar"])
-    p.add_argument("outcome", choices=["verleend", "toegewezen", "afgewezen", "ingetrokken", "niet-ontvankelijk"])
+    p.add_argument("what", choices=["verlening", "voortgezet-verblijf", "bezwaar", "sepot"])
+    p.add_argument("outcome", choices=["verleend", "toegewezen", "afgewezen", "ingetrokken", "niet-ontvankelijk",
+                                       "bevestigd"])
     p.add_argument("--kenmerk", help="the decision's kenmerk in the case system")
     p.add_argument("--date", required=True, help="the day of the decision (YYYY-MM-DD or D-M-YYYY)")
     p.add_argument("--by", required=True, help="who records it (the behandelaar's account name)")

@@ -81,7 +81,8 @@ class Classification:
 
 
 # Events recorded by a person on the case page, not carried by mail: the IND's own decisions.
-MANUAL_KINDS = ("besluit_verlening", "besluit_vv", "besluit_bezwaar")  # a grant made outside docgen; VV; bezwaar
+MANUAL_KINDS = ("besluit_verlening", "besluit_vv", "besluit_bezwaar",  # a grant made outside docgen; VV; bezwaar
+                "sepot_bevestigd")  # the OM confirmed a sepot it had seemed to deny
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ class Case:
     zienswijzen: tuple[Event, ...] = ()               # zienswijzen since the sepot, late ones included
     beklag: str = ""                                  # ingesteld | gegrond | ongegrond
     revived: Event | None = None                      # the gegrond beklag that revived the case
+    sepot_doubt: Event | None = None                  # the OM wrote after the sepot that there is none (yet)
     vv: Event | None = None                           # application (or announcement) voortgezet verblijf
     vv_status: str = ""                               # aangekondigd | ingediend | besloten
     vv_decision: Event | None = None

@@ -14,7 +14,7 @@ from docgen.model import EVENT_TYPES
 
 _NUMBER_WORDS = {"een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8}
 _SPEC_KEYS = {"label", "pattern", "values", "default", "near", "dateline", "otherwise", "flag", "keys", "status",
-              "by_sender", "before_v_nummer"}
+              "by_sender", "before_v_nummer", "denied", "senders"}
 _OTHERWISE = ("received", "first_date")
 _DATELINE = compile_pattern(r"^[ \t]*(?-i:\p{Lu}[\p{L}'’ \-]{1,40}),[ \t]*(?:\p{L}+dag[ \t]+)?$", "fields.py", None)
 _SIGNATURE_LINES = 14
@@ -59,7 +59,7 @@ def _compile_spec(mtype: str, name: str, spec, path: str) -> dict:
     for key, value in spec.items():
         if key in ("label", "pattern", "before_v_nummer"):
             compiled[key] = compile_pattern(from_word_start(value), path, line)
-        elif key in ("near", "flag"):
+        elif key in ("near", "flag", "denied"):
             compiled[key] = compile_pattern(_any(value), path, line)
             _NEEDS[compiled[key].source] = literals.required(compiled[key].source)
         elif key == "values":
@@ -117,6 +117,8 @@ class FieldReader:
     def read(self, mtype: str, v_nummers: tuple[str, ...]) -> dict:
         fields: dict = {}
         for name, spec in self.ex.fields.get(mtype, {}).items():
+            if "senders" in spec and not set(spec["senders"]) & set(self.t.roles):
+                continue
             value = self._field(mtype, name, spec)
             if value is not None:
                 fields[name] = value
@@ -146,6 +148,8 @@ class FieldReader:
             return self._choice(spec)
         if "flag" in spec:
             return self._flag(spec["flag"])
+        if "denied" in spec:
+            return self._denied(spec["denied"])
         if "keys" in spec:
             return self._keys(spec["keys"]) or None
         if "status" in spec:
@@ -217,6 +221,15 @@ class FieldReader:
                 return True
             seen = False
         return seen
+
+    def _denied(self, pattern: Pattern) -> bool | None:
+        """True when the text denies it anywhere ("het sepot is nog niet genomen"), whatever else it says."""
+        if not self.may_match(pattern):
+            return None
+        for match in pattern.finditer(self.t.own, limit=20):
+            if self.cancelled(self.t.own, match.start(), match.end(), ("ontkenning",)) is not None:
+                return True
+        return None
 
     def _keys(self, keys: dict) -> list[str]:
         text = self.t.subject + "\n" + self.t.body

@@ -63,6 +63,8 @@ def _voornemen(case: Case) -> list[Event]:
         return []
     if case.uitreiking is not None and not case.final("voornemen-intrekking", case.sepot):
         return []  # the police handed out a voornemen made outside docgen: this one would be a second
+    if case.sepot_doubt is not None and not case.final("voornemen-intrekking", case.sepot):
+        return []  # the OM wrote there is no sepot (yet): nothing rests on it until it is confirmed
     return [case.sepot]
 
 

@@ -18,7 +18,7 @@ TYPE_WORDS = {
     "bezwaar": "bezwaar", "beroep": "beroep", "dossier_om": "dossier naar het OM",
     "inschrijving_gemeente": "inschrijving gemeente", "stand_van_zaken": "vraag naar de stand van zaken",
     "vertrek": "vertrek met onbekende bestemming", "afzien_aangifte": "afzien van aangifte",
-    "overig": "overig", "besluit_verlening": "beschikking verlening (buiten docgen)", "besluit_vv": "besluit voortgezet verblijf", "besluit_bezwaar": "besluit op bezwaar",
+    "overig": "overig", "besluit_verlening": "beschikking verlening (buiten docgen)", "besluit_vv": "besluit voortgezet verblijf", "besluit_bezwaar": "besluit op bezwaar", "sepot_bevestigd": "sepot bevestigd door het OM",
     "quarantaine": "quarantaine",
 }
 STATUS_WORDS = {"classified": "verwerkt", "triage": "triage", "quarantined": "quarantaine"}

@@ -20,7 +20,8 @@ __all__ = ["assess", "Context"]
 
 # Kinds whose day is a legal fact stated in the message (the term starts on the day of the uitreiking,
 # not the day the police's mail arrived): without a stated day they cannot be placed.
-STATED_DAY = ("m55", "sepot", "uitreiking", "beklag", "besluit_verlening", "besluit_vv", "besluit_bezwaar")
+STATED_DAY = ("m55", "sepot", "uitreiking", "beklag", "besluit_verlening", "besluit_vv", "besluit_bezwaar",
+              "sepot_bevestigd")
 
 
 def _identity(event: Event) -> tuple:

@@ -43,6 +43,8 @@ def settle(case: Case, ctx: Context, triage_waits: tuple[str, ...], undated: lis
     if ctx.policy.wait_for_triage:
         waits.extend(f"wacht op triage: {w}" for w in triage_waits)
     waits.extend(f"wacht op een datum: {u}" for u in undated)
+    if case.sepot_doubt is not None:
+        waits.append(f"wacht op het OM: het schreef op {dutch_date(case.sepot_doubt.day)} dat er (nog) geen sepot is")
     waits.extend(f"wacht op het besluit op het uitstelverzoek van {dutch_date(u.event.day)}: de intrekking kan pas "
                  "worden voorbereid als dat besluit definitief is" for u in case.uitstel
                  if not u.overtaken and not case.final(UITSTEL, u.event))

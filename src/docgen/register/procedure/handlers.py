@@ -126,8 +126,8 @@ def on_sepot(case: Case, event: Event, ctx: Context) -> Case:
     if case.sepot and case.sepot.fields.get("parketnummer") != event.fields.get("parketnummer"):
         case = _add(case, "oddities", f"een tweede sepot ({event.fields.get('parketnummer') or 'zonder parketnummer'}) "
                                       f"na {case.sepot.fields.get('parketnummer') or 'een eerder sepot'}")
-    case = replace(case, sepot=event, uitreiking=None, term_end=None, term_basis="", uitstel=(), zienswijzen=(),
-                   revived=None, beklag="")
+    case = replace(_sepot_confirmed(case), sepot=event, uitreiking=None, term_end=None, term_basis="", uitstel=(),
+                   zienswijzen=(), revived=None, beklag="")
     if case.application is not None:
         if _undecided_at_sepot(case.application, event, ctx) and case.grant_decision is None:
             return replace(case, one_day=True, state=State.VERGUNNING_EEN_DAG)
@@ -300,6 +300,29 @@ def on_inschrijving(case: Case, event: Event, ctx: Context) -> Case:
     return replace(case, a_nummer=f.get("a_nummer") or case.a_nummer, gemeente=f.get("gemeente") or case.gemeente)
 
 
+SEPOT_DOUBT = "het OM schreef op "
+
+
+def on_stand_van_zaken(case: Case, event: Event, ctx: Context) -> Case:
+    """A question or answer about the state of the case. When the OM itself writes after the sepot that there
+    is no sepot (yet), no voornemen or intrekking rests on that sepot until someone confirms it."""
+    if not _flag(event.fields, "sepot_ontkend") or case.sepot is None or event.day < case.sepot.day:
+        return case
+    case = replace(_sepot_confirmed(case), sepot_doubt=event)
+    return _add(case, "attention", f"{SEPOT_DOUBT}{dutch_date(event.day)} dat er (nog) geen sepot is, terwijl de zaak "
+                                   f"een sepot van {dutch_date(case.sepot.day)} heeft: vraag het OM of het sepot staat en "
+                                   f"leg het vast (docgen decide {case.v_nummer} sepot bevestigd --date ...); tot dan "
+                                   "geen voornemen of intrekking")
+
+
+def on_sepot_bevestigd(case: Case, event: Event, ctx: Context) -> Case:
+    return _sepot_confirmed(case)
+
+
+def _sepot_confirmed(case: Case) -> Case:
+    return replace(case, sepot_doubt=None, attention=tuple(a for a in case.attention if not a.startswith(SEPOT_DOUBT)))
+
+
 def on_nothing(case: Case, event: Event, ctx: Context) -> Case:
     """On the timeline only: the dossier went to the OM, a question about the state of the case."""
     return case
@@ -310,7 +333,7 @@ HANDLERS: dict[str, Handler] = {
     "zienswijze": on_zienswijze, "beklag": on_beklag, "voortgezet_verblijf": on_voortgezet_verblijf,
     "besluit_verlening": on_besluit_verlening, "besluit_vv": on_besluit_vv, "bezwaar": on_bezwaar, "besluit_bezwaar": on_besluit_bezwaar, "beroep": on_beroep, "vertrek": on_vertrek,
     "afzien_aangifte": on_afzien, "inschrijving_gemeente": on_inschrijving, "dossier_om": on_nothing,
-    "stand_van_zaken": on_nothing,
+    "stand_van_zaken": on_stand_van_zaken, "sepot_bevestigd": on_sepot_bevestigd,
 }
 
 
