@@ -107,3 +107,10 @@ def test_the_om_writing_there_is_no_sepot_yet_is_read_as_a_denial_and_a_lawyer_s
                              "wij hebben uw vraag over het sepot doorgezet naar de officier")
     assert "sepot_ontkend" not in classify(_message("mensenhandel.midden-nederland@om.nl", plain,
                                                     "Vraag stand van zaken"), rules).fields
+
+
+def test_the_hofs_number_of_the_beklagzaak_is_read():
+    body = ("Het gerechtshof heeft bij beschikking van 2 november 2026 (K26/1187) het beklag in de zaak van "
+            "V-nummer 4820193765, parketnummer 13/123456-25, gegrond verklaard en de vervolging bevolen.\n")
+    result = classify(_message("parket.amsterdam@om.nl", body, "Beklag gegrond"), load_rules(ROOT / "inbox_rules"))
+    assert result.type == "beklag" and result.fields["kenmerk"] == "K26/1187" and result.fields["soort"] == "gegrond"

@@ -159,8 +159,9 @@ def test_a_decision_to_the_person_herself_speaks_to_her_as_u_throughout(tmp_path
 
     from docgen.letters.examples import LAWYER
 
-    events = [replace(e, fields={k: v for k, v in e.fields.items() if k not in LAWYER})
-              for e in example_events(TEMPLATES) if e.kind != "uitstelverzoek"]
+    events = [replace(e, fields={**{k: v for k, v in e.fields.items() if k not in LAWYER},
+                                 **({"afzender": "Voorbeeld Persoon"} if e.kind == "zienswijze" else {})})
+              for e in example_events(TEMPLATES) if e.kind != "uitstelverzoek"]  # she signs her own zienswijze
     text = _render("beschikking-intrekking", events, tmp_path)
     body = text.split("Betreft")[1].split("Hoogachtend")[0]
     assert "Ik trek uw verblijfsvergunning" in body and "Op 3 april 2026 heeft u een zienswijze ingediend" in body
@@ -184,6 +185,32 @@ def test_a_new_block_that_would_call_her_betrokkene_is_named_by_the_check(tmp_pa
 """, 1), encoding="utf-8")
     with pytest.raises(Exception, match="bouwsteen scholing.*still says betrokkene; add a pair"):
         load_library(tmp_path / "templates")
+
+
+def test_an_eu_citizen_gets_the_unierecht_open_point_in_the_voornemen_and_the_intrekking(tmp_path):
+    from dataclasses import replace
+
+    events = [replace(e, fields={**e.fields, "nationaliteit": "Bulgaarse"}) if e.kind == "m55" else e
+              for e in example_events(TEMPLATES)]
+    for letter in ("voornemen-intrekking", "beschikking-intrekking"):
+        text = _render(letter, events, tmp_path)
+        assert "[OPEN PUNT — Unierecht] Betrokkene heeft de Bulgaarse nationaliteit" in text, letter
+        assert "artikel 62 Vw, het mvv-vereiste en voortgezet verblijf" in text, letter
+    assert "Unierecht" not in _render("beschikking-intrekking", example_events(TEMPLATES), tmp_path)
+
+
+def test_a_short_argument_is_answered_too():
+    from docgen.letters.arguments import detect, load_library
+
+    chosen, _ = detect(load_library(TEMPLATES), "Geachte heer,\n\nIk heb geen paspoort. Ik wil hier blijven.")
+    assert [b["key"] for b in chosen] == ["paspoort"]
+
+
+def test_a_request_for_time_the_zienswijze_overtook_is_named_in_the_intrekking_as_granted(tmp_path):
+    undecided = {k: v for k, v in FINALS.items() if not k.startswith(("beschikking-intrekking", "besluit-uitstel"))}
+    text = _render("beschikking-intrekking", example_events(TEMPLATES), tmp_path, finals=undecided)
+    assert ("Op het verzoek van 16 maart 2026 om de termijn te verlengen is niet afzonderlijk beslist voordat de "
+            "zienswijze van 3 april 2026 binnenkwam. Ik ga uit van inwilliging: de termijn liep tot en met") in text
 
 
 def test_templates_check_passes_on_the_shipped_templates():

@@ -11,7 +11,8 @@ from docgen.errors import TemplateError
 from docgen.yamlfile import load_yaml
 
 FILE = "bouwstenen.yaml"
-MIN_WORDS = 8
+MIN_WORDS = 8   # a sentence no block answers becomes an open point from this length: shorter ones argue nothing
+MIN_CHARS = 12  # "Ik heb geen paspoort." is an argument a block answers
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý“\"])|\n{2,}|\n(?=\s*[-•*]\s)")
 
 
@@ -72,7 +73,7 @@ def load_library(templates: Path) -> Library:
 
 def sentences(text: str) -> list[str]:
     parts = _SENTENCE.split(text.replace("\r", ""))
-    return [" ".join(p.split()) for p in parts if len(" ".join(p.split())) >= 25]
+    return [" ".join(p.split()) for p in parts if len(" ".join(p.split())) >= MIN_CHARS]
 
 
 def detect(library: Library, text: str) -> tuple[list[dict], list[str]]:

@@ -18,7 +18,7 @@ COMMON = frozenset({"datum", "kenmerk", "v_nummer", "naam", "geboortedatum", "na
                     "aanhef", "afschrift", "behandelaar", "behandelaar_contact", "afzender", "melder"})
 NESTED = {
     "motivering": frozenset({"titel", "tekst"}),
-    "uitstel": frozenset({"datum", "tot", "besluit", "reden"}),
+    "uitstel": frozenset({"datum", "tot", "besluit", "zienswijze"}),
     "zienswijzen": frozenset({"datum", "laat", "afzender", "u"}),
     "afzender": frozenset({"naam", "unit", "adres", "postcode_plaats", "telefoon", "email"}),
 }
@@ -123,7 +123,7 @@ LETTERS: tuple[LetterKind, ...] = (
     _kennisgeving("verlening", "om", _grant, "beschikking-verlening", NOTICE, ("3.48",)),
     LetterKind("voornemen-intrekking", "VN", "voornemen-intrekking", "Voornemen tot intrekking verblijfsvergunning",
                _voornemen, COMMON | {"parketnummer", "sepot_datum", "ingangsdatum", "einddatum", "eenheid", "getuige",
-                                     "grondslag"},
+                                     "grondslag", "eu"},
                GROUNDS + ("4:8", "4:9", "twee weken", "B9/12", "3.51", "beklag", "paspoort", "leges",
                           "represailles", "beslissing op die aanvraag")),
     LetterKind("besluit-uitstel", "US", "besluit-uitstel", "Besluit op uitstelverzoek", _uitstel,
@@ -136,7 +136,7 @@ LETTERS: tuple[LetterKind, ...] = (
                          "vv_datum", "vv_besluit_datum", "medisch", "gezinsleven", "eenheid", "grondslag",
                          "vergunning_datum", "vergunning_van", "vergunning_tot", "beklag_datum", "uitstel",
                          "vergunning_kenmerk", "verlening_onbekend", "termijn_einde_oorspronkelijk", "vv_vragen",
-                         "voornemen_elders", "aan_persoon", "wie", "Wie"},
+                         "voornemen_elders", "aan_persoon", "wie", "Wie", "eu"},
                GROUNDS + REMEDY + ("artikel 19", "artikel 18", "3.6, vijfde lid", "6.1d", "64",
                                    "rechtmatig verblijf"), besluit=True),
     _kennisgeving("intrekking", "politie", _revocation, "beschikking-intrekking", NOTICE, ("ingetrokken",)),

@@ -204,7 +204,7 @@ def _voornemen(letter, trigger, case, finals):
     return {**_to_person_or_lawyer(case, prefer_lawyer=False), "sepot_datum": _event_date(trigger),
             "parketnummer": trigger.fields.get("parketnummer") or _parketnummer(case),
             "ingangsdatum": dutch_date(begin) if begin else "", "einddatum": dutch_date(end) if end else "",
-            "getuige": case.ground == "getuige-aangever",
+            "getuige": case.ground == "getuige-aangever", "eu": is_eu(case.person.get("nationaliteit", "")),
             "grondslag": GRONDSLAG.get(case.ground or "aangifte", GRONDSLAG["aangifte"])}
 
 
@@ -244,7 +244,7 @@ def _intrekking(letter, trigger, case, finals):
     term = case.term_end
     lawyer = (case.gemachtigde or {}).get("naam")
     zienswijzen = [{"datum": _event_date(z), "laat": bool(term and (z.received_day or z.day) > term),
-                    "afzender": z.fields.get("afzender", ""),
+                    "afzender": _other_than_her(case, z.fields.get("afzender", "")),
                     "u": bool(lawyer) and lawyer in (z.fields.get("gemachtigde_naam"), z.fields.get("afzender"))}
                    for z in case.zienswijzen]
     motivering, open_punten, raised = [], [], set()
@@ -283,7 +283,15 @@ def _intrekking(letter, trigger, case, finals):
             "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
                                                              if u.granted_weeks and u.term_after), term)),
             "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": _voornemen_elsewhere(case),
+            "eu": is_eu(case.person.get("nationaliteit", "")),
             **_form_of_address(case)}
+
+
+def _other_than_her(case: Case, sender: str) -> str:
+    """Who wrote on her behalf; '' when she wrote herself ("heeft u een zienswijze ingediend")."""
+    naam = " ".join(case.person.get("naam", "").lower().split())
+    who = " ".join(sender.lower().split())
+    return "" if who and naam and (who in naam or naam in who) else sender
 
 
 def _form_of_address(case: Case) -> dict:
@@ -297,7 +305,7 @@ def _uitstel_item(case: Case, u) -> dict:
     """How the intrekking names one granted request: by its besluit, or, when the zienswijze or the end of
     the term overtook it before a besluit was sent, as decided here."""
     decided = case.final("besluit-uitstel", u.event)
-    item = {"datum": _event_date(u.event), "tot": dutch_date(u.term_after), "reden": "",
+    item = {"datum": _event_date(u.event), "tot": dutch_date(u.term_after), "zienswijze": "",
             "besluit": dutch_date(decided) if decided else ""}
     if decided:
         return item
@@ -305,8 +313,7 @@ def _uitstel_item(case: Case, u) -> dict:
         return item | {"besluit": "[OPEN PUNT — datum van het besluit op het uitstelverzoek]"}
     asked = u.event.received_day or u.event.day
     later = next((z for z in case.zienswijzen if (z.received_day or z.day) >= asked), None)
-    return item | {"reden": f"de zienswijze van {_event_date(later)} daarna is ontvangen" if later else
-                   f"de verlengde termijn op {dutch_date(u.term_after)} al was verstreken"}
+    return item | {"zienswijze": _event_date(later) if later else ""}
 
 
 def _kennisgeving(letter, trigger, case, finals):

@@ -102,7 +102,8 @@ def deadlines(case: Case, ctx: Context) -> tuple[Deadline, ...]:
             done = case.final(UITSTEL, request.event)
             out.append(Deadline(f"uitstel-{request.event.id}", "Besluit op uitstelverzoek", request.term_before,
                                 "streef", f"verzoek van {dutch_date(request.event.day)}: beslissen vóór het einde "
-                                "van de termijn", done_on=done.date() if done else None))
+                                "van de termijn", done_on=done.date() if done else None,
+                                closed=bool(request.overtaken) and not done))
     if revoked:
         due_at = revoked + dt.timedelta(hours=t.melding_gemeente_hours)
         done = case.final(GEMEENTE, case.uitreiking)
