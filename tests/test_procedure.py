@@ -286,3 +286,16 @@ def test_the_om_writing_there_is_no_sepot_after_all_stops_the_voornemen_until_so
     # A question without denial changes nothing.
     assert "beschikking-intrekking" in _needed(assess(V, [*STORY[:3], ev(8, "stand_van_zaken", "2026-04-08")],
                                                       GRANTED, at("2026-04-20")))
+
+
+def test_a_message_dated_after_today_counts_only_from_its_day():
+    """An uitreiking dated 30 March read on 25 March (a typo, or a replay with an earlier clock): no letter
+    states it as fact before that day; the case says so and is looked at again on it."""
+    from docgen.drafter import summary
+
+    handed = ev(3, "uitreiking", "2026-03-30")
+    early = assess(V, [*STORY[:2], handed], GRANTED, at("2026-03-25"))
+    assert early.uitreiking is None and early.counts_from == (D(2026, 3, 30),)
+    assert "uitreiking (bericht 3) is gedateerd 30 maart 2026, na vandaag" in early.oddities[-1]
+    assert summary(early, at("2026-03-25"))["next_check"] <= "2026-03-30"
+    assert assess(V, [*STORY[:2], handed], GRANTED, at("2026-03-30")).uitreiking == handed

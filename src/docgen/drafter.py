@@ -185,6 +185,7 @@ def summary(case: Case, now: dt.datetime) -> dict:
     nxt = case.next_deadline()
     overdue = any(d.status(now) == "verlopen" for d in case.deadlines if d.kind == "streef")
     checks = [d.due + dt.timedelta(days=1) for d in case.deadlines if d.due >= today and (d.open or d.kind == "termijn")]
+    checks += list(case.counts_from)  # a message dated after today counts from its day: look again then
     parket = next((e.fields["parketnummer"] for e in reversed(case.events) if e.fields.get("parketnummer")), "")
     return {"v_nummer": case.v_nummer, "state": str(case.state), "naam": case.person.get("naam", ""),
             "geboortedatum": case.person.get("geboortedatum", ""), "parketnummer": parket,

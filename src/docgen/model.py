@@ -218,6 +218,7 @@ class Case:
     beklag: str = ""                                  # ingesteld | gegrond | ongegrond
     revived: Event | None = None                      # the gegrond beklag that revived the case
     sepot_doubt: Event | None = None                  # the OM wrote after the sepot that there is none (yet)
+    counts_from: tuple[dt.date, ...] = ()             # days on which messages dated after today start to count
     vv: Event | None = None                           # application (or announcement) voortgezet verblijf
     vv_status: str = ""                               # aangekondigd | ingediend | besloten
     vv_decision: Event | None = None

@@ -44,9 +44,16 @@ def assess(v_nummer: str, events: list[Event], finals: dict | None = None, now: 
     seen: dict[tuple, Event] = {}
     counted: list[Event] = []
     undated: list[str] = []
+    later: list[dt.date] = []
     for event in sorted(events, key=_order):
         if event.day is None or (event.kind in STATED_DAY and event.date is None):
             undated.append(f"{event.kind} (bericht {event.message}) heeft geen bruikbare datum")
+            continue
+        if event.day > now.date():  # a letter never states as fact what is dated after its own date
+            later.append(event.day)
+            case = replace(case, oddities=case.oddities + (
+                f"{event.kind} (bericht {event.message}) is gedateerd {dutch_date(event.day)}, na vandaag: het telt "
+                "pas vanaf die dag",))
             continue
         key = _identity(event)
         if key in seen:
@@ -62,6 +69,6 @@ def assess(v_nummer: str, events: list[Event], finals: dict | None = None, now: 
         handler = HANDLERS.get(event.kind)
         if handler is not None:
             case = handler(case, event, ctx)
-    case = replace(case, events=tuple(counted), oddities=case.oddities + tuple(undated))
+    case = replace(case, events=tuple(counted), oddities=case.oddities + tuple(undated), counts_from=tuple(later))
     case = settle(case, ctx, triage_waits, undated)
     return replace(case, deadlines=deadlines(case, ctx))
