@@ -69,14 +69,20 @@ def test_an_oversized_file_is_moved_to_quarantine_unread_and_not_copied(tmp_path
     assert row["status"] == "quarantined" and "more than the limit" in row["triage_reasons"]
 
 
-def test_a_message_cut_off_by_a_pausing_writer_waits_for_the_rest(tmp_path):
+def _cut_off(tmp_path, paused_for: float):
+    """The sample sepot half written to the drop folder by a writer that paused `paused_for` seconds ago."""
     inbox, data = tmp_path / "inbox", tmp_path / "var"
     inbox.mkdir()
     whole = (SAMPLE / SEPOT).read_bytes()
     half = inbox / SEPOT
     half.write_bytes(whole[: len(whole) // 2])
-    old = time.time() - 30
-    os.utime(half, (old, old))  # the writer paused longer than the settle window
+    old = time.time() - paused_for
+    os.utime(half, (old, old))
+    return inbox, data, half, whole
+
+
+def test_a_message_cut_off_by_a_pausing_writer_waits_for_the_rest(tmp_path):
+    inbox, data, half, whole = _cut_off(tmp_path, 30)  # the writer paused longer than the settle window
     proc = run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
     assert half.exists() and messages(data) == []  # not triaged as "no V-nummer": not recorded at all
     assert "outcome=incomplete" in proc.stderr
@@ -88,13 +94,7 @@ def test_a_message_cut_off_by_a_pausing_writer_waits_for_the_rest(tmp_path):
 
 
 def test_a_message_still_cut_off_after_the_limit_is_quarantined_with_the_reason(tmp_path):
-    inbox, data = tmp_path / "inbox", tmp_path / "var"
-    inbox.mkdir()
-    whole = (SAMPLE / SEPOT).read_bytes()
-    cut = inbox / SEPOT
-    cut.write_bytes(whole[: len(whole) // 2])
-    old = time.time() - 3600
-    os.utime(cut, (old, old))
+    inbox, data, cut, _ = _cut_off(tmp_path, 3600)
     run_docgen("run", "--inbox", str(inbox), "--data", str(data), "--once")
     reason = (inbox / "quarantine" / (SEPOT + ".reason.txt")).read_text()
     assert "ends before its last MIME boundary" in reason

@@ -11,55 +11,21 @@ import io
 import os
 import re
 import shutil
-import socket
 import stat
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DOCGEN, ROOT, SAMPLE, run_docgen, wait_for
+from conftest import DOCGEN, ROOT, SAMPLE, run_docgen
+from web_helpers import CHROMIUM_ARGS, PASSWORD, Server
 
-PASSWORD = "correct-horse-battery"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SEPOT = "2956047063"  # 0042.eml: a sepot, so a voornemen tot intrekking is drafted
 
 
 def users(data: Path, *args: str, password: str = PASSWORD) -> subprocess.CompletedProcess:
     return subprocess.run([*DOCGEN, "users", *args, "--data", str(data)], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "DOCGEN_PASSWORD": password}, timeout=120)
-
-
-class Server:
-    """`docgen serve` on a free loopback port, for as long as a test or module needs it."""
-
-    def __init__(self, data: Path, *options: str):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if k != "DOCGEN_DATABASE_URL"}
-        self.process = subprocess.Popen([*DOCGEN, "serve", "--data", str(data), "--port", str(self.port), *options],
-                                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(self._up, timeout=60)
-
-    def _up(self) -> bool:
-        assert self.process.poll() is None, "docgen serve stopped"
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            return True
-        except OSError:
-            return False
-
-    def peak_memory_mb(self) -> float:
-        """The server process's peak resident memory (VmHWM), children not included."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 @contextlib.contextmanager

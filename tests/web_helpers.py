@@ -8,6 +8,7 @@ into the page from that local file; nothing is downloaded by the browser.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,16 +38,15 @@ def add_users(data: Path, users: dict[str, str] = ROLES) -> None:
                        capture_output=True, env={**os.environ, "DOCGEN_PASSWORD": PASSWORD})
 
 
-class Site:
-    """`docgen serve` on a free loopback port, as of a fixed day."""
+class Server:
+    """`docgen serve` on a free loopback port, for as long as a test or module needs it."""
 
-    def __init__(self, data: Path, today: str):
+    def __init__(self, data: Path, *options: str):
         self.data, self.port = data, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if k != "DOCGEN_DATABASE_URL"}
-        self.process = subprocess.Popen([*DOCGEN, "serve", "--data", str(data), "--port", str(self.port),
-                                         "--today", today], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen([*DOCGEN, "serve", "--data", str(data), "--port", str(self.port), *options],
+                                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self._up, timeout=60)
 
     def _up(self) -> bool:
@@ -57,9 +57,21 @@ class Site:
         except OSError:
             return False
 
+    def peak_memory_mb(self) -> float:
+        """The server process's peak resident memory (VmHWM), children not included."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class Site(Server):
+    """`docgen serve` as of a fixed day."""
+
+    def __init__(self, data: Path, today: str):
+        super().__init__(data, "--today", today)
 
 
 def launch(playwright):

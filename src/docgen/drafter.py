@@ -17,7 +17,7 @@ from docgen.clock import SYSTEM, Clock
 from docgen.config import Settings
 from docgen.dates import dutch_date
 from docgen.errors import DocgenError
-from docgen.letters.arguments import load_library, to_u
+from docgen.letters.arguments import current_library, to_u
 from docgen.letters.catalogue import by_name
 from docgen.letters.facts import afzender
 from docgen.letters.plan import plan
@@ -149,7 +149,7 @@ def render_context(facts: dict, templates: Path, today: dt.date, behandelaar: di
     who = behandelaar or {}
     contact = ", ".join(x for x in (who.get("telefoon", ""), who.get("email", "")) if x)
     if facts.get("aan_persoon") and facts.get("motivering"):  # the blocks speak of betrokkene; she reads u
-        library = load_library(templates)
+        library = current_library(templates)
         facts = {**facts, "motivering": [{**m, "tekst": to_u(library, m["tekst"])} for m in facts["motivering"]]}
     return {**facts, "datum": dutch_date(today), "behandelaar": who.get("naam") or PLACEHOLDER_BEHANDELAAR,
             "behandelaar_contact": contact, "afzender": afzender(templates)}
@@ -169,7 +169,7 @@ def why_not(case: Case) -> str:
         return "vergunning voor één dag: het sepot was al bekend bij de beslissing; geen intrekking"
     if case.granted_elsewhere:
         return "de vergunning is buiten docgen verleend en het voornemen buiten docgen uitgereikt"
-    if case.uitreiking is not None and case.sepot is not None and not case.final("voornemen-intrekking", case.sepot):
+    if case.voornemen_elsewhere and case.sepot is not None:
         return (f"het voornemen is op {dutch_date(case.uitreiking.day)} uitgereikt zonder dat dit concept definitief "
                 "was: het is buiten docgen verzonden")
     if case.waits:

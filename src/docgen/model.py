@@ -237,6 +237,11 @@ class Case:
     def final(self, letter: str, trigger: Event | None) -> dt.datetime | None:
         return self.finals.get(slot(letter, trigger.id)) if trigger else None
 
+    @property
+    def voornemen_elsewhere(self) -> bool:
+        """The police handed out a voornemen docgen did not make final: it was made outside docgen."""
+        return self.uitreiking is not None and not self.final("voornemen-intrekking", self.sepot)
+
     def next_deadline(self) -> Deadline | None:
         open_ = [d for d in self.deadlines if d.open and d.kind == "streef"]
         return min(open_, key=lambda d: d.due) if open_ else None

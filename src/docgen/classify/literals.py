@@ -138,10 +138,9 @@ def _optional_next(pattern: str, at: int) -> bool:
     return at < len(pattern) and pattern[at] in "?*{"
 
 
-def _group_end(pattern: str, open_at: int) -> int:
-    """The index just past the parenthesis that closes the one at `open_at`; -1 when there is none."""
-    depth, i = 0, open_at
-    in_class = False
+def _outside_classes(pattern: str, start: int = 0):
+    """(index, character, group depth after it) for each character outside escapes and [classes]."""
+    depth, i, in_class = 0, start, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -153,30 +152,19 @@ def _group_end(pattern: str, open_at: int) -> int:
             in_class = True
         else:
             depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth == 0:
-                return i + 1
+            yield i, char, depth
         i += 1
-    return -1
+
+
+def _group_end(pattern: str, open_at: int) -> int:
+    """The index just past the parenthesis that closes the one at `open_at`; -1 when there is none."""
+    return next((i + 1 for i, _, depth in _outside_classes(pattern, open_at) if depth == 0), -1)
 
 
 def _top_level(pattern: str) -> list[str]:
-    parts, depth, start, i = [], 0, 0, 0
-    in_class = False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+    parts, start = [], 0
+    for i, char, depth in _outside_classes(pattern):
+        if char == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     return parts + [pattern[start:]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from docgen.classify.patterns import Pattern, compile_any
@@ -37,6 +38,16 @@ def to_u(library: Library, text: str) -> str:
     for about, to in library.u_vorm:
         text = text.replace(about, to)
     return text
+
+
+def current_library(templates: Path) -> Library:
+    """The library as the maintainer last saved it, read again only when the file changed."""
+    return _cached_library(templates, (templates / FILE).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _cached_library(templates: Path, mtime_ns: int) -> Library:
+    return load_library(templates)
 
 
 def load_library(templates: Path) -> Library:

@@ -61,7 +61,7 @@ def _grant(case: Case) -> list[Event]:
 def _voornemen(case: Case) -> list[Event]:
     if case.sepot is None or case.one_day or case.revived is not None:
         return []
-    if case.uitreiking is not None and not case.final("voornemen-intrekking", case.sepot):
+    if case.voornemen_elsewhere:
         return []  # the police handed out a voornemen made outside docgen: this one would be a second
     if case.sepot_doubt is not None and not case.final("voornemen-intrekking", case.sepot):
         return []  # the OM wrote there is no sepot (yet): nothing rests on it until it is confirmed

@@ -215,14 +215,8 @@ def _uitstel(letter, trigger, case, finals):
             "toegekend_weken": in_words(decision.granted_weeks), "uitkomst": decision.outcome,
             "redenen": list(decision.reasons), "reden_afwijzing": decision.why,
             "oude_einddatum": dutch_date(decision.term_before) if decision.term_before else "",
-            "voornemen_elders": _voornemen_elsewhere(case),
+            "voornemen_elders": case.voornemen_elsewhere,
             "nieuwe_einddatum": dutch_date(decision.term_after) if decision.term_after else ""}
-
-
-def _voornemen_elsewhere(case: Case) -> bool:
-    """The police handed out a voornemen docgen did not make: its term is the one it announced, which docgen
-    cannot know (the unit's letters have said four weeks): the behandelaar checks it."""
-    return case.uitreiking is not None and not case.final("voornemen-intrekking", case.sepot)
 
 
 def _requester(case: Case, event: Event) -> dict:
@@ -282,7 +276,7 @@ def _intrekking(letter, trigger, case, finals):
             "beklag_datum": _event_date(beklag) if beklag else "", "uitstel": uitstel, "ingangsdatum": "",
             "termijn_einde_oorspronkelijk": dutch_date(next((u.term_before for u in case.uitstel
                                                              if u.granted_weeks and u.term_after), term)),
-            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": _voornemen_elsewhere(case),
+            "vv_vragen": not case.vv_status and bool(raised & VV_GROUNDS), "voornemen_elders": case.voornemen_elsewhere,
             "eu": is_eu(case.person.get("nationaliteit", "")),
             **_form_of_address(case)}
 

@@ -14,7 +14,7 @@ from docgen.dates import dutch_date
 from docgen.model import Case, Event
 from docgen.register.policy import DEFAULT, Policy
 from docgen.register.procedure.deadlines import deadlines, settle
-from docgen.register.procedure.handlers import HANDLERS, Context
+from docgen.register.procedure.handlers import HANDLERS, Context, sepot_doubt_note
 
 __all__ = ["assess", "Context"]
 
@@ -69,6 +69,7 @@ def assess(v_nummer: str, events: list[Event], finals: dict | None = None, now: 
         handler = HANDLERS.get(event.kind)
         if handler is not None:
             case = handler(case, event, ctx)
-    case = replace(case, events=tuple(counted), oddities=case.oddities + tuple(undated), counts_from=tuple(later))
+    case = replace(case, events=tuple(counted), oddities=case.oddities + tuple(undated), counts_from=tuple(later),
+                   attention=case.attention + sepot_doubt_note(case))
     case = settle(case, ctx, triage_waits, undated)
     return replace(case, deadlines=deadlines(case, ctx))

@@ -126,7 +126,7 @@ def on_sepot(case: Case, event: Event, ctx: Context) -> Case:
     if case.sepot and case.sepot.fields.get("parketnummer") != event.fields.get("parketnummer"):
         case = _add(case, "oddities", f"een tweede sepot ({event.fields.get('parketnummer') or 'zonder parketnummer'}) "
                                       f"na {case.sepot.fields.get('parketnummer') or 'een eerder sepot'}")
-    case = replace(_sepot_confirmed(case), sepot=event, uitreiking=None, term_end=None, term_basis="", uitstel=(),
+    case = replace(case, sepot_doubt=None, sepot=event, uitreiking=None, term_end=None, term_basis="", uitstel=(),
                    zienswijzen=(), revived=None, beklag="")
     if case.application is not None:
         if _undecided_at_sepot(case.application, event, ctx) and case.grant_decision is None:
@@ -300,27 +300,25 @@ def on_inschrijving(case: Case, event: Event, ctx: Context) -> Case:
     return replace(case, a_nummer=f.get("a_nummer") or case.a_nummer, gemeente=f.get("gemeente") or case.gemeente)
 
 
-SEPOT_DOUBT = "het OM schreef op "
-
-
 def on_stand_van_zaken(case: Case, event: Event, ctx: Context) -> Case:
     """A question or answer about the state of the case. When the OM itself writes after the sepot that there
     is no sepot (yet), no voornemen or intrekking rests on that sepot until someone confirms it."""
     if not _flag(event.fields, "sepot_ontkend") or case.sepot is None or event.day < case.sepot.day:
         return case
-    case = replace(_sepot_confirmed(case), sepot_doubt=event)
-    return _add(case, "attention", f"{SEPOT_DOUBT}{dutch_date(event.day)} dat er (nog) geen sepot is, terwijl de zaak "
-                                   f"een sepot van {dutch_date(case.sepot.day)} heeft: vraag het OM of het sepot staat en "
-                                   f"leg het vast (docgen decide {case.v_nummer} sepot bevestigd --date ...); tot dan "
-                                   "geen voornemen of intrekking")
+    return replace(case, sepot_doubt=event)
 
 
 def on_sepot_bevestigd(case: Case, event: Event, ctx: Context) -> Case:
-    return _sepot_confirmed(case)
+    return replace(case, sepot_doubt=None)
 
 
-def _sepot_confirmed(case: Case) -> Case:
-    return replace(case, sepot_doubt=None, attention=tuple(a for a in case.attention if not a.startswith(SEPOT_DOUBT)))
+def sepot_doubt_note(case: Case) -> tuple[str, ...]:
+    """What the case page says while the OM's word against its own sepot stands."""
+    if case.sepot_doubt is None or case.sepot is None:
+        return ()
+    return (f"het OM schreef op {dutch_date(case.sepot_doubt.day)} dat er (nog) geen sepot is, terwijl de zaak een "
+            f"sepot van {dutch_date(case.sepot.day)} heeft: vraag het OM of het sepot staat en leg het vast (docgen "
+            f"decide {case.v_nummer} sepot bevestigd --date ...); tot dan geen voornemen of intrekking",)
 
 
 def on_nothing(case: Case, event: Event, ctx: Context) -> Case:
