@@ -195,6 +195,7 @@ def test_an_eu_citizen_gets_the_unierecht_open_point_in_the_voornemen_and_the_in
     for letter in ("voornemen-intrekking", "beschikking-intrekking"):
         text = _render(letter, events, tmp_path)
         assert "[OPEN PUNT — Unierecht] Betrokkene heeft de Bulgaarse nationaliteit" in text, letter
+        assert "(paragraaf B8/3.1 Vc). Ontleent betrokkene rechten" in text and "aan.\")" not in text, letter
         assert "artikel 62 Vw, het mvv-vereiste en voortgezet verblijf" in text, letter
     assert "Unierecht" not in _render("beschikking-intrekking", example_events(TEMPLATES), tmp_path)
 
